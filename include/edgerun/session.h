@@ -1,0 +1,72 @@
+// Session: a loaded, compiled model ready to run.
+//
+//   edgerun::SessionOptions opts;
+//   auto session = edgerun::Session::CreateFromFile("model.onnx", opts);
+//   if (!session.ok()) { /* session.status().ToString() names what is wrong */ }
+//   auto outputs = (*session)->Run({{"input", tensor}});
+//
+// Thread-safety: Run may be called concurrently from several threads on one Session.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "edgerun/status.h"
+#include "edgerun/tensor.h"
+
+namespace edgerun {
+
+struct SessionOptions {
+  // Intra-op threads (1 = run on the caller's thread).
+  int threads = 1;
+  // Ordered list of execution providers; nodes go to the first provider that claims them.
+  // Known now: "cpu" (portable reference kernels).
+  std::vector<std::string> providers = {"cpu"};
+  // Largest single tensor the session may allocate, in bytes.
+  uint64_t max_tensor_bytes = kDefaultMaxTensorBytes;
+};
+
+// Declared input/output: dims are -1 where dynamic (dim_names then holds the symbol, if any).
+struct TensorInfo {
+  std::string name;
+  DataType dtype = DataType::kUndefined;
+  bool has_shape = false;
+  std::vector<int64_t> dims;
+  std::vector<std::string> dim_names;
+  bool is_tensor = true;  // false for sequence/optional values
+  std::string ToString() const;
+};
+
+class SessionImpl;
+
+class Session {
+ public:
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Loads, validates and compiles a model. On failure the Status names the file, node or
+  // tensor at fault; nothing is left allocated.
+  static Result<std::unique_ptr<Session>> CreateFromFile(const std::string& path, const SessionOptions& options = {});
+  // `base_dir` resolves external-data files.
+  static Result<std::unique_ptr<Session>> CreateFromBytes(const std::string& bytes, const SessionOptions& options = {},
+                                                          const std::string& base_dir = "");
+
+  // Inputs the caller must feed (initializers listed as inputs are excluded) and outputs.
+  const std::vector<TensorInfo>& inputs() const;
+  const std::vector<TensorInfo>& outputs() const;
+
+  // Validates inputs (names, dtypes, ranks, fixed dims) before running anything, then runs.
+  // Returns the graph outputs in declaration order.
+  Result<std::vector<NamedTensor>> Run(const std::vector<NamedTensor>& inputs) const;
+
+  SessionImpl& impl() { return *impl_; }
+  const SessionImpl& impl() const { return *impl_; }
+
+ private:
+  explicit Session(std::unique_ptr<SessionImpl> impl);
+  std::unique_ptr<SessionImpl> impl_;
+};
+
+}  // namespace edgerun

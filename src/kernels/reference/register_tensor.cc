@@ -1,0 +1,16 @@
+// Registration of the tensor (shape and data movement) family of reference kernels.
+#include "kernels/reference/register.h"
+
+namespace edgerun {
+
+void RegisterTensorKernels(KernelRegistry& r) {
+  // Identity: aliases its input (tensor, sequence or optional).
+  r.Register("Identity", [](const KernelCreateContext&) {
+    return MakeFnKernel([](KernelContext& ctx) -> Status {
+      if (ctx.input_value(0)) ctx.SetOutputValue(0, *ctx.input_value(0));
+      return Status::Ok();
+    });
+  });
+}
+
+}  // namespace edgerun

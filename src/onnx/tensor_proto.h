@@ -1,0 +1,26 @@
+// Conversion between onnx::TensorProto and edgerun Tensor, including external data.
+// Thread-safety: stateless functions.
+#pragma once
+
+#include <string>
+
+#include "edgerun/status.h"
+#include "edgerun/tensor.h"
+
+namespace onnx {
+class TensorProto;
+}
+
+namespace edgerun::onnxio {
+
+// Converts a TensorProto. `base_dir` resolves external data locations (which must stay inside
+// it). Fails with Corruption when the declared shape and the stored data disagree.
+Result<Tensor> TensorFromProto(const onnx::TensorProto& proto, const std::string& base_dir);
+// Fills `proto` with `t` (raw_data, except strings) and `name`.
+Status TensorToProto(const Tensor& t, const std::string& name, onnx::TensorProto* proto);
+
+// Reads a serialized TensorProto file (.pb); returns the tensor and its name.
+Result<Tensor> ReadTensorProtoFile(const std::string& path, std::string* name = nullptr);
+Status WriteTensorProtoFile(const Tensor& t, const std::string& name, const std::string& path);
+
+}  // namespace edgerun::onnxio

@@ -1,0 +1,270 @@
+// Graph compilation (slots, topological order, kernels) and execution.
+#include "runtime/graph_executor.h"
+
+#include <algorithm>
+#include <queue>
+
+#include "ops/op_list.h"
+
+namespace edgerun {
+
+namespace {
+
+void CollectImplicitInputs(const ir::Node& node, std::vector<std::string>* out) {
+  for (const auto& [n, a] : node.attributes) {
+    if (a.g) {
+      for (auto& s : a.g->OuterScopeNames()) out->push_back(s);
+    }
+    for (const auto& g : a.graphs) {
+      for (auto& s : g->OuterScopeNames()) out->push_back(s);
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<const ir::Graph> graph,
+                                                              const KernelRegistry& registry,
+                                                              const std::set<std::string>& outer_names) {
+  std::unique_ptr<GraphExecutor> ex(new GraphExecutor());
+  ex->graph_ = graph;
+  const ir::Graph& g = *graph;
+  auto new_slot = [&](const std::string& name) {
+    int s = static_cast<int>(ex->slot_names_.size());
+    ex->slot_names_.push_back(name);
+    ex->slot_of_[name] = s;
+    return s;
+  };
+  std::map<std::string, int> outer_index;
+  auto outer_ref = [&](const std::string& name) {
+    auto it = outer_index.find(name);
+    if (it != outer_index.end()) return -2 - it->second;
+    int k = static_cast<int>(ex->outer_refs_.size());
+    ex->outer_refs_.push_back(name);
+    outer_index[name] = k;
+    return -2 - k;
+  };
+
+  for (const auto& vi : g.inputs) {
+    if (vi.name.empty()) return InvalidArgument("graph '" + g.name + "' has an input without a name");
+    if (ex->slot_of_.count(vi.name)) return InvalidArgument("graph '" + g.name + "': input '" + vi.name + "' is declared twice");
+    ex->input_slots_.push_back(new_slot(vi.name));
+  }
+  for (const auto& [name, t] : g.initializers) {
+    int s = ex->slot_of_.count(name) ? ex->slot_of_[name] : new_slot(name);
+    ex->initializer_slots_.push_back({s, t});
+  }
+  // Producer of each value.
+  std::map<std::string, size_t> producer;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    for (const auto& o : g.nodes[i].outputs) {
+      if (o.empty()) continue;
+      if (ex->slot_of_.count(o) && !producer.count(o)) {
+        return InvalidArgument(g.nodes[i].Describe() + ": output '" + o + "' redefines a graph input or initializer");
+      }
+      if (producer.count(o)) {
+        return InvalidArgument(g.nodes[i].Describe() + ": output '" + o + "' is also produced by " +
+                               g.nodes[producer[o]].Describe());
+      }
+      producer[o] = i;
+      new_slot(o);
+    }
+  }
+  // Unsupported operators, all at once.
+  std::string unsupported;
+  int n_unsupported = 0;
+  for (const auto& node : g.nodes) {
+    std::string why;
+    if (!IsKnownDomain(node.domain)) {
+      why = "unknown domain '" + node.domain + "'";
+    } else if (!IsKnownOp(node.domain, node.op_type)) {
+      why = "unknown operator";
+    } else if (node.domain.empty() && node.opset > kMaxDefaultOpset) {
+      why = "opset newer than supported";
+    } else if (!registry.Find(node.domain, node.op_type, node.opset)) {
+      why = "no kernel for this operator";
+    }
+    if (!why.empty()) {
+      if (n_unsupported < 50) unsupported += (n_unsupported ? "; " : "") + node.Describe() + ": " + why;
+      ++n_unsupported;
+    }
+  }
+  if (n_unsupported) {
+    return Unsupported(std::to_string(n_unsupported) + " unsupported node(s): " + unsupported);
+  }
+  // Dependencies and topological order (Kahn, stable by model order).
+  const size_t n = g.nodes.size();
+  std::vector<std::vector<size_t>> users(n);
+  std::vector<int> indegree(n, 0);
+  std::vector<std::vector<std::string>> implicit(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& node = g.nodes[i];
+    CollectImplicitInputs(node, &implicit[i]);
+    std::vector<std::string> deps = node.inputs;
+    deps.insert(deps.end(), implicit[i].begin(), implicit[i].end());
+    std::set<size_t> preds;
+    for (const auto& in : deps) {
+      if (in.empty()) continue;
+      auto p = producer.find(in);
+      if (p != producer.end()) {
+        preds.insert(p->second);
+      } else if (!ex->slot_of_.count(in) && !outer_names.count(in)) {
+        // Implicit names are checked when the subgraph compiles; report direct inputs here.
+        if (std::find(node.inputs.begin(), node.inputs.end(), in) != node.inputs.end()) {
+          return InvalidArgument(node.Describe() + ": input '" + in +
+                                 "' is not produced by any node and is not an initializer or graph input (missing initializer?)");
+        }
+      }
+    }
+    for (size_t p : preds) {
+      users[p].push_back(i);
+      indegree[i]++;
+    }
+  }
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
+  for (size_t i = 0; i < n; ++i) {
+    if (indegree[i] == 0) ready.push(i);
+  }
+  std::vector<size_t> order;
+  while (!ready.empty()) {
+    size_t i = ready.top();
+    ready.pop();
+    order.push_back(i);
+    for (size_t u : users[i]) {
+      if (--indegree[u] == 0) ready.push(u);
+    }
+  }
+  if (order.size() != n) {
+    std::string cyc;
+    int k = 0;
+    for (size_t i = 0; i < n && k < 8; ++i) {
+      if (indegree[i] > 0) {
+        cyc += (k++ ? ", " : "") + g.nodes[i].Describe();
+      }
+    }
+    return InvalidArgument("graph '" + g.name + "' has a cycle involving " + cyc);
+  }
+  // Names visible to subgraphs of this graph.
+  std::set<std::string> visible = outer_names;
+  for (const auto& [name, s] : ex->slot_of_) visible.insert(name);
+
+  std::map<int, size_t> last_use;
+  for (size_t pos = 0; pos < order.size(); ++pos) {
+    const ir::Node& node = g.nodes[order[pos]];
+    Step step;
+    step.node = &node;
+    for (const auto& in : node.inputs) {
+      if (in.empty()) {
+        step.inputs.push_back(-1);
+      } else if (ex->slot_of_.count(in)) {
+        int s = ex->slot_of_[in];
+        step.inputs.push_back(s);
+        last_use[s] = pos;
+      } else {
+        step.inputs.push_back(outer_ref(in));
+      }
+    }
+    for (const auto& name : implicit[order[pos]]) {
+      auto it = ex->slot_of_.find(name);
+      if (it != ex->slot_of_.end()) last_use[it->second] = pos;
+    }
+    for (const auto& o : node.outputs) step.outputs.push_back(o.empty() ? -1 : ex->slot_of_[o]);
+    const KernelFactory* factory = registry.Find(node.domain, node.op_type, node.opset);
+    KernelCreateContext kcc{node, node.opset,
+                            [&registry, &visible, graph](const ir::Graph& sub) -> Result<std::unique_ptr<SubgraphRunner>> {
+                              // Subgraphs are owned by the node's attribute, which `graph` keeps alive.
+                              std::shared_ptr<const ir::Graph> alias(graph, &sub);
+                              auto r = GraphExecutor::Create(alias, registry, visible);
+                              if (!r.ok()) return r.status();
+                              return std::unique_ptr<SubgraphRunner>(std::move(r).value());
+                            }};
+    auto kernel = (*factory)(kcc);
+    if (!kernel.ok()) {
+      const std::string& m = kernel.status().message();
+      if (m.find(node.Describe()) != std::string::npos) return kernel.status();
+      return kernel.status().WithContext(node.Describe());
+    }
+    step.kernel = std::move(kernel).value();
+    ex->steps_.push_back(std::move(step));
+    ex->order_.push_back(&node);
+  }
+  for (const auto& vi : g.outputs) {
+    auto it = ex->slot_of_.find(vi.name);
+    if (it != ex->slot_of_.end()) {
+      ex->output_slots_.push_back(it->second);
+      last_use[it->second] = order.size();  // never freed
+    } else if (outer_names.count(vi.name)) {
+      ex->output_slots_.push_back(outer_ref(vi.name));
+    } else {
+      return InvalidArgument("graph '" + g.name + "': output '" + vi.name + "' is not produced by any node, input or initializer");
+    }
+  }
+  for (const auto& [s, pos] : last_use) {
+    if (pos < ex->steps_.size()) ex->steps_[pos].free_after.push_back(s);
+  }
+  return ex;
+}
+
+Result<std::vector<RValue>> GraphExecutor::Run(const std::vector<RValue>& inputs, const KernelContext& outer) const {
+  return RunWithLookup(inputs, [&outer](const std::string& name) { return outer.LookupOuter(name); });
+}
+
+Result<std::vector<RValue>> GraphExecutor::RunWithLookup(const std::vector<RValue>& inputs,
+                                                         const KernelContext::OuterLookup& outer) const {
+  std::vector<RValue> slots(slot_names_.size());
+  for (const auto& [s, t] : initializer_slots_) slots[s] = RValue::FromTensor(t);
+  if (inputs.size() > input_slots_.size()) {
+    return InvalidArgument("graph '" + graph_->name + "' takes " + std::to_string(input_slots_.size()) + " inputs, got " +
+                           std::to_string(inputs.size()));
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i].is_none() || !graph_->IsInitializer(graph_->inputs[i].name)) slots[input_slots_[i]] = inputs[i];
+  }
+  std::vector<const RValue*> outer_vals(outer_refs_.size(), nullptr);
+  for (size_t k = 0; k < outer_refs_.size(); ++k) {
+    outer_vals[k] = outer ? outer(outer_refs_[k]) : nullptr;
+  }
+  // Lookup for nested subgraphs: this graph's slots first, then enclosing scopes.
+  KernelContext::OuterLookup lookup = [this, &slots, &outer](const std::string& name) -> const RValue* {
+    auto it = slot_of_.find(name);
+    if (it != slot_of_.end()) return &slots[it->second];
+    return outer ? outer(name) : nullptr;
+  };
+  static const RValue kNoneValue;
+  for (const Step& step : steps_) {
+    std::vector<const RValue*> ins(step.inputs.size(), nullptr);
+    for (size_t i = 0; i < step.inputs.size(); ++i) {
+      int s = step.inputs[i];
+      if (s == -1) continue;
+      const RValue* v = s >= 0 ? &slots[s] : outer_vals[static_cast<size_t>(-2 - s)];
+      if (v == nullptr) {
+        return Internal(step.node->Describe() + ": input '" + step.node->inputs[i] + "' is not available from any enclosing scope");
+      }
+      ins[i] = v;
+    }
+    std::vector<RValue> outs(step.outputs.size());
+    KernelContext ctx(*step.node, std::move(ins), &outs, lookup);
+    Status st = step.kernel->Run(ctx);
+    if (!st.ok()) {
+      if (st.message().find(step.node->Describe()) != std::string::npos) return st;
+      return st.WithContext(step.node->Describe());
+    }
+    for (size_t i = 0; i < step.outputs.size(); ++i) {
+      if (step.outputs[i] >= 0) slots[step.outputs[i]] = std::move(outs[i]);
+    }
+    for (int s : step.free_after) slots[s] = RValue();
+  }
+  std::vector<RValue> result;
+  result.reserve(output_slots_.size());
+  for (int s : output_slots_) {
+    if (s >= 0) {
+      result.push_back(slots[s]);
+    } else {
+      const RValue* v = outer_vals[static_cast<size_t>(-2 - s)];
+      result.push_back(v ? *v : kNoneValue);
+    }
+  }
+  return result;
+}
+
+}  // namespace edgerun

@@ -1,0 +1,56 @@
+// GraphExecutor: compiles an IR graph (topological order, value slots, one kernel per node)
+// and runs it. Used for the main graph and, as SubgraphRunner, for If/Loop/Scan bodies.
+// Thread-safety: Run is const and may be called concurrently; all per-run state is local.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "kernels/kernel.h"
+
+namespace edgerun {
+
+class GraphExecutor final : public SubgraphRunner {
+ public:
+  // `outer_names` are names visible from enclosing graphs (empty for the main graph).
+  // Fails naming the node for undefined inputs, cycles, duplicate outputs and unsupported ops
+  // (all unsupported ops are listed at once).
+  static Result<std::unique_ptr<GraphExecutor>> Create(std::shared_ptr<const ir::Graph> graph,
+                                                       const KernelRegistry& registry,
+                                                       const std::set<std::string>& outer_names);
+
+  const ir::Graph& graph() const override { return *graph_; }
+  // inputs bind to graph().inputs in order; a kNone input falls back to the initializer of the
+  // same name when there is one.
+  Result<std::vector<RValue>> Run(const std::vector<RValue>& inputs, const KernelContext& outer) const override;
+  Result<std::vector<RValue>> RunWithLookup(const std::vector<RValue>& inputs,
+                                            const KernelContext::OuterLookup& outer) const;
+
+  // Nodes in execution order.
+  const std::vector<const ir::Node*>& order() const { return order_; }
+
+ private:
+  struct Step {
+    const ir::Node* node;
+    std::unique_ptr<Kernel> kernel;
+    std::vector<int> inputs;       // slot per input; -1 omitted; -2 - k: outer name k
+    std::vector<int> outputs;      // slot per output; -1 omitted
+    std::vector<int> free_after;   // slots whose last use is this step
+  };
+  GraphExecutor() = default;
+
+  std::shared_ptr<const ir::Graph> graph_;
+  std::map<std::string, int> slot_of_;
+  std::vector<std::string> slot_names_;
+  std::vector<std::string> outer_refs_;
+  std::vector<int> input_slots_;
+  std::vector<std::pair<int, Tensor>> initializer_slots_;
+  std::vector<int> output_slots_;  // -2 - k for outer names
+  std::vector<Step> steps_;
+  std::vector<const ir::Node*> order_;
+};
+
+}  // namespace edgerun

@@ -1,0 +1,41 @@
+// Internals of Session shared with in-tree tools (conformance runner, info): access to the IR
+// and to runs with non-tensor values (sequences, optionals).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "edgerun/session.h"
+#include "kernels/kernel.h"
+#include "onnx/model_loader.h"
+#include "runtime/graph_executor.h"
+
+namespace edgerun {
+
+class SessionImpl {
+ public:
+  static Result<std::unique_ptr<SessionImpl>> Create(onnxio::Model model, const SessionOptions& options);
+
+  const onnxio::Model& model() const { return model_; }
+  const ir::Graph& graph() const { return *model_.graph; }
+  const std::vector<TensorInfo>& inputs() const { return inputs_; }
+  const std::vector<TensorInfo>& outputs() const { return outputs_; }
+
+  Result<std::vector<NamedTensor>> Run(const std::vector<NamedTensor>& inputs) const;
+  // Runs with values by name (any kind), returning all graph outputs in order.
+  Result<std::vector<RValue>> RunValues(const std::vector<std::pair<std::string, RValue>>& inputs) const;
+
+ private:
+  onnxio::Model model_;
+  SessionOptions options_;
+  std::unique_ptr<KernelRegistry> registry_;
+  std::unique_ptr<GraphExecutor> executor_;
+  std::vector<TensorInfo> inputs_;
+  std::vector<TensorInfo> outputs_;
+};
+
+// Converts a declared IR type to the public TensorInfo.
+TensorInfo ToTensorInfo(const ir::ValueInfo& vi);
+
+}  // namespace edgerun
