@@ -55,7 +55,8 @@ Result<std::unique_ptr<SessionImpl>> SessionImpl::Create(onnxio::Model model, co
 namespace {
 
 Status ValidateTensorInput(const ir::ValueInfo& vi, const Tensor& t) {
-  const auto& type = vi.type;
+  const bool optional = vi.type.kind == ir::TypeInfo::Kind::kOptional && vi.type.elem;
+  const auto& type = optional ? *vi.type.elem : vi.type;
   if (type.kind != ir::TypeInfo::Kind::kTensor) {
     return InvalidArgument("input '" + vi.name + "' expects " + type.ToString() + ", got a tensor");
   }

@@ -1,0 +1,70 @@
+# edgerun: the two set-up commands are `make demo` and `make test`; each installs the missing
+# Debian 12 packages, configures, builds and runs.
+SHELL := /bin/bash
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+CMAKE_FLAGS ?=
+
+DEB_PACKAGES := cmake g++ make ccache pkg-config libonnx-dev libprotobuf-dev protobuf-compiler \
+  libonnx-testdata libgtest-dev libcli11-dev nlohmann-json3-dev clang libclang-rt-14-dev
+
+export CCACHE_DIR ?= $(HOME)/.cache/ccache
+
+.PHONY: all deps build demo test unit conformance conformance-doc asan fuzz zoo clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages: $$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	./$(BUILD)/edgerun info models/demo/sensor_demo.onnx
+	./$(BUILD)/edgerun run models/demo/sensor_demo.onnx -i models/demo/test_data_set_0/input_0.pb -o $(BUILD)/demo_out --npy
+
+unit: build
+	cd $(BUILD) && ctest -L unit --output-on-failure -j$(JOBS) | tail -n 25
+
+conformance: build
+	./$(BUILD)/edgerun_conformance --ratchet tests/conformance/ratchet.txt
+
+# Regenerates docs/conformance.md and raises the ratchet to the current counts.
+conformance-doc: build
+	./$(BUILD)/edgerun_conformance --doc docs/conformance.md --ratchet tests/conformance/ratchet.txt --update-ratchet
+
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DEDGERUN_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(ASAN_BUILD) -j$(JOBS) --target edgerun_unit_tests edgerun
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./edgerun_unit_tests --gtest_brief=1 2>&1 | tail -n 15; exit $${PIPESTATUS[0]}
+
+fuzz: deps
+	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGERUN_FUZZ=ON -DEDGERUN_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_model_load
+	mkdir -p $(FUZZ_BUILD)/corpus
+	./$(FUZZ_BUILD)/fuzz_model_load -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \
+	  -print_final_stats=1 $(FUZZ_BUILD)/corpus tests/fuzz/corpus 2>&1 | tail -n 12; exit $${PIPESTATUS[0]}
+
+# Unit + integration tests, the conformance ratchet, the sanitizer run and a bounded fuzz run.
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) 2>&1 | tail -n 40; exit $${PIPESTATUS[0]}
+	$(MAKE) --no-print-directory asan
+	$(MAKE) --no-print-directory fuzz
+
+zoo:
+	tools/zoo/make_zoo.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

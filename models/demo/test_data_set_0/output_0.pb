@@ -1,0 +1,1 @@
+BprobabilitiesJÃs=¡¤C?ˆ³=à=

@@ -1,0 +1,213 @@
+// Bad input of every kind named in the engine-core issue: each yields a clear Status naming the
+// element at fault, never a crash, hang or unbounded allocation.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "edgerun/session.h"
+#include "model_builder.h"
+
+namespace edgerun {
+namespace {
+
+using testing::ModelBuilder;
+constexpr int kFloat = onnx::TensorProto::FLOAT;
+
+ModelBuilder IdentityModel(int opset = 13) {
+  ModelBuilder b(opset);
+  b.Input("x", kFloat, {2, 3}).Output("y", kFloat, {2, 3});
+  b.Node("Identity", {"x"}, {"y"}, "id");
+  return b;
+}
+
+Tensor FloatTensor(const Shape& shape, float fill = 1.0f) {
+  Tensor t = Tensor::Create(DataType::kFloat, shape).value();
+  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = fill;
+  return t;
+}
+
+void ExpectError(const Status& st, StatusCode code, const std::string& fragment) {
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), code) << st.ToString();
+  EXPECT_NE(st.message().find(fragment), std::string::npos) << "message: " << st.message() << "\nexpected to contain: " << fragment;
+}
+
+TEST(BadInputTest, ValidModelLoadsAndRuns) {
+  auto s = Session::CreateFromBytes(IdentityModel().Bytes());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto out = (*s)->Run({{"x", FloatTensor({2, 3}, 2.0f)}});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ((*out)[0].tensor.data<float>()[5], 2.0f);
+}
+
+TEST(BadInputTest, EmptyFile) {
+  ExpectError(Session::CreateFromBytes("").status(), StatusCode::kCorruption, "empty");
+}
+
+TEST(BadInputTest, TruncatedFile) {
+  std::string bytes = IdentityModel().Bytes();
+  for (size_t cut : {bytes.size() / 2, bytes.size() - 3, size_t{7}}) {
+    auto s = Session::CreateFromBytes(bytes.substr(0, cut));
+    EXPECT_FALSE(s.ok()) << "cut at " << cut;
+  }
+  ExpectError(Session::CreateFromBytes(bytes.substr(0, bytes.size() / 2)).status(), StatusCode::kCorruption, "ONNX");
+}
+
+TEST(BadInputTest, NonOnnxFile) {
+  ExpectError(Session::CreateFromBytes("#!/bin/sh\necho this is not a model\n").status(), StatusCode::kCorruption,
+              "not a valid ONNX model");
+  ExpectError(Session::CreateFromFile("/nonexistent/model.onnx").status(), StatusCode::kIOError, "/nonexistent/model.onnx");
+}
+
+TEST(BadInputTest, MissingInitializer) {
+  ModelBuilder b;
+  b.Input("x", kFloat, {2}).Output("y", kFloat, {2});
+  b.Node("Identity", {"weights"}, {"y"}, "uses_weights");
+  ExpectError(Session::CreateFromBytes(b.Bytes()).status(), StatusCode::kInvalidArgument, "'weights'");
+  ExpectError(Session::CreateFromBytes(b.Bytes()).status(), StatusCode::kInvalidArgument, "uses_weights");
+}
+
+TEST(BadInputTest, GraphCycle) {
+  ModelBuilder b;
+  b.Input("x", kFloat, {2}).Output("y", kFloat, {2});
+  b.Node("Identity", {"b"}, {"a"}, "first");
+  b.Node("Identity", {"a"}, {"b"}, "second");
+  b.Node("Identity", {"b"}, {"y"}, "third");
+  ExpectError(Session::CreateFromBytes(b.Bytes()).status(), StatusCode::kInvalidArgument, "cycle");
+  ExpectError(Session::CreateFromBytes(b.Bytes()).status(), StatusCode::kInvalidArgument, "'first'");
+}
+
+TEST(BadInputTest, UnknownOperatorsAreAllListed) {
+  ModelBuilder b;
+  b.Input("x", kFloat, {2}).Output("y", kFloat, {2});
+  b.Node("FancyOp", {"x"}, {"a"}, "fancy");
+  b.Node("OtherOp", {"a"}, {"y"}, "other");
+  Status st = Session::CreateFromBytes(b.Bytes()).status();
+  ExpectError(st, StatusCode::kUnsupported, "'fancy' (FancyOp");
+  ExpectError(st, StatusCode::kUnsupported, "'other' (OtherOp");
+}
+
+TEST(BadInputTest, UnknownDomain) {
+  ModelBuilder b;
+  b.Input("x", kFloat, {2}).Output("y", kFloat, {2});
+  auto* op = b.proto().add_opset_import();
+  op->set_domain("com.example.custom");
+  op->set_version(1);
+  b.Node("Identity", {"x"}, {"y"}, "custom_node").set_domain("com.example.custom");
+  ExpectError(Session::CreateFromBytes(b.Bytes()).status(), StatusCode::kUnsupported, "unknown domain 'com.example.custom'");
+}
+
+TEST(BadInputTest, OpsetNewerThanSupported) {
+  ExpectError(Session::CreateFromBytes(IdentityModel(99).Bytes()).status(), StatusCode::kUnsupported, "opset 99");
+}
+
+TEST(BadInputTest, InitializerSizeMismatch) {
+  ModelBuilder b;
+  b.Input("x", kFloat, {2}).Output("y", kFloat, {2});
+  b.FloatInitializer("w", {3, 2}, {1, 2, 3});  // declares 6 values, holds 3
+  b.Node("Identity", {"w"}, {"y"});
+  ExpectError(Session::CreateFromBytes(b.Bytes()).status(), StatusCode::kCorruption, "tensor 'w'");
+  ExpectError(Session::CreateFromBytes(b.Bytes()).status(), StatusCode::kCorruption, "[3,2]");
+}
+
+TEST(BadInputTest, RawDataSizeMismatch) {
+  ModelBuilder b;
+  b.Input("x", kFloat, {2}).Output("y", kFloat, {2});
+  auto& t = b.FloatInitializer("w", {4}, {});
+  t.set_raw_data(std::string(10, '\0'));  // 4 floats need 16 bytes
+  b.Node("Identity", {"w"}, {"y"});
+  ExpectError(Session::CreateFromBytes(b.Bytes()).status(), StatusCode::kCorruption, "16 bytes");
+}
+
+TEST(BadInputTest, AbsurdDimensionsDoNotAllocate) {
+  ModelBuilder b;
+  b.Input("x", kFloat, {2}).Output("y", kFloat, {2});
+  auto& t = b.FloatInitializer("huge", {int64_t{1} << 20, int64_t{1} << 20}, {});  // 2^40 elements
+  t.set_raw_data(std::string(16, '\0'));
+  b.Node("Identity", {"huge"}, {"y"});
+  ExpectError(Session::CreateFromBytes(b.Bytes()).status(), StatusCode::kCorruption, "tensor 'huge'");
+}
+
+TEST(BadInputTest, AbsurdInputShapeIsRejectedByTensorLimit) {
+  auto t = Tensor::Create(DataType::kFloat, {int64_t{1} << 40});
+  ExpectError(t.status(), StatusCode::kOutOfMemory, "limit");
+}
+
+TEST(BadInputTest, WrongInputName) {
+  auto s = Session::CreateFromBytes(IdentityModel().Bytes());
+  ASSERT_TRUE(s.ok());
+  ExpectError((*s)->Run({{"not_x", FloatTensor({2, 3})}}).status(), StatusCode::kInvalidArgument, "unknown input 'not_x'");
+  ExpectError((*s)->Run({}).status(), StatusCode::kInvalidArgument, "missing input 'x'");
+}
+
+TEST(BadInputTest, WrongInputDtype) {
+  auto s = Session::CreateFromBytes(IdentityModel().Bytes());
+  ASSERT_TRUE(s.ok());
+  Tensor t = Tensor::Create(DataType::kInt64, {2, 3}).value();
+  ExpectError((*s)->Run({{"x", t}}).status(), StatusCode::kInvalidArgument, "expects dtype float, got int64");
+}
+
+TEST(BadInputTest, WrongInputShape) {
+  auto s = Session::CreateFromBytes(IdentityModel().Bytes());
+  ASSERT_TRUE(s.ok());
+  ExpectError((*s)->Run({{"x", FloatTensor({2, 4})}}).status(), StatusCode::kInvalidArgument, "dimension 1 must be 3");
+  ExpectError((*s)->Run({{"x", FloatTensor({6})}}).status(), StatusCode::kInvalidArgument, "expects rank 2");
+}
+
+TEST(BadInputTest, DynamicDimensionsAcceptAnySize) {
+  ModelBuilder b;
+  b.Input("x", kFloat, {-1, 3}).Output("y", kFloat, {-1, 3});
+  b.Node("Identity", {"x"}, {"y"});
+  auto s = Session::CreateFromBytes(b.Bytes());
+  ASSERT_TRUE(s.ok());
+  for (int64_t n : {1, 5, 2}) {
+    auto out = (*s)->Run({{"x", FloatTensor({n, 3})}});
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    EXPECT_EQ((*out)[0].tensor.shape(), (Shape{n, 3}));
+  }
+}
+
+TEST(BadInputTest, NanAndInfAreComputedNotRejected) {
+  ModelBuilder b;
+  b.Input("x", kFloat, {3}).Output("y", kFloat, {3});
+  b.Node("Add", {"x", "x"}, {"y"});
+  auto s = Session::CreateFromBytes(b.Bytes());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  Tensor x = FloatTensor({3});
+  x.data<float>()[0] = NAN;
+  x.data<float>()[1] = INFINITY;
+  x.data<float>()[2] = -1.5f;
+  auto out = (*s)->Run({{"x", x}});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  const float* y = (*out)[0].tensor.data<float>();
+  EXPECT_TRUE(std::isnan(y[0]));
+  EXPECT_TRUE(std::isinf(y[1]) && y[1] > 0);
+  EXPECT_EQ(y[2], -3.0f);
+}
+
+TEST(BadInputTest, ExternalDataOutsideModelDirIsRejected) {
+  ModelBuilder b;
+  b.Input("x", kFloat, {2}).Output("y", kFloat, {2});
+  auto& t = b.FloatInitializer("w", {2}, {});
+  t.set_data_location(onnx::TensorProto::EXTERNAL);
+  auto* kv = t.add_external_data();
+  kv->set_key("location");
+  kv->set_value("../../etc/passwd");
+  b.Node("Identity", {"w"}, {"y"});
+  ExpectError(Session::CreateFromBytes(b.Bytes(), {}, "/tmp").status(), StatusCode::kCorruption, "leaves the model directory");
+}
+
+TEST(BadInputTest, MissingExternalDataFile) {
+  ModelBuilder b;
+  b.Input("x", kFloat, {2}).Output("y", kFloat, {2});
+  auto& t = b.FloatInitializer("w", {2}, {});
+  t.set_data_location(onnx::TensorProto::EXTERNAL);
+  auto* kv = t.add_external_data();
+  kv->set_key("location");
+  kv->set_value("weights_that_do_not_exist.bin");
+  b.Node("Identity", {"w"}, {"y"});
+  ExpectError(Session::CreateFromBytes(b.Bytes(), {}, "/tmp").status(), StatusCode::kIOError, "weights_that_do_not_exist.bin");
+}
+
+}  // namespace
+}  // namespace edgerun

@@ -1,0 +1,127 @@
+// Runs the edgerun binary as a user would: exit codes, files written, errors on stderr.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "core/file.h"
+#include "core/npy.h"
+#include "edgerun/tensor.h"
+#include "onnx/tensor_proto.h"
+
+namespace edgerun {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CmdResult {
+  int exit_code;
+  std::string output;  // stdout + stderr
+};
+
+CmdResult RunCli(const std::string& args) {
+  std::string cmd = std::string(EDGERUN_CLI_PATH) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  CmdResult r{-1, ""};
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+  int st = pclose(p);
+  r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("edgerun_cli_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Demo(const std::string& rel) { return std::string(EDGERUN_SOURCE_DIR) + "/models/demo/" + rel; }
+  std::string Tmp(const std::string& rel) { return (dir_ / rel).string(); }
+  fs::path dir_;
+};
+
+TEST_F(CliTest, RunWritesOutputsMatchingTheReference) {
+  CmdResult r = RunCli("run " + Demo("sensor_demo.onnx") + " -i " + Demo("test_data_set_0/input_0.pb") + " -o " + Tmp("out") + " --npy");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string name;
+  auto got = onnxio::ReadTensorProtoFile(Tmp("out/output_0.pb"), &name);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(name, "probabilities");
+  auto want = onnxio::ReadTensorProtoFile(Demo("test_data_set_0/output_0.pb"));
+  ASSERT_TRUE(want.ok());
+  ASSERT_EQ(got->shape(), want->shape());
+  for (int64_t i = 0; i < got->numel(); ++i) EXPECT_NEAR(got->data<float>()[i], want->data<float>()[i], 1e-5);
+  auto npy = ReadNpyFile(Tmp("out/output_0.npy"));
+  ASSERT_TRUE(npy.ok()) << npy.status().ToString();
+  EXPECT_EQ(npy->data<float>()[0], got->data<float>()[0]);
+}
+
+TEST_F(CliTest, RunAcceptsNpyByName) {
+  CmdResult r = RunCli("run " + Demo("sensor_demo.onnx") + " -i features=" + Demo("test_data_set_0/input_0.npy") + " -o " + Tmp("o2"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(Tmp("o2/output_0.pb")));
+}
+
+TEST_F(CliTest, InfoDescribesTheModel) {
+  CmdResult r = RunCli("info " + Demo("sensor_demo.onnx"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("features"), std::string::npos);
+  EXPECT_NE(r.output.find("Gemm"), std::string::npos);
+  // 64*32 + 32 + 32*4 + 4 parameters.
+  EXPECT_NE(r.output.find("(2212)"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, MissingModelFails) {
+  CmdResult r = RunCli("run /nonexistent.onnx -i x.pb -o " + Tmp("o"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("/nonexistent.onnx"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, TruncatedModelFails) {
+  auto bytes = ReadFileToString(Demo("sensor_demo.onnx"));
+  ASSERT_TRUE(bytes.ok());
+  ASSERT_TRUE(WriteFileAtomically(Tmp("cut.onnx"), bytes->substr(0, bytes->size() / 3)).ok());
+  CmdResult r = RunCli("info " + Tmp("cut.onnx"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("cut.onnx"), std::string::npos) << r.output;
+  r = RunCli("run " + Tmp("cut.onnx") + " -i x.pb -o " + Tmp("o"));
+  EXPECT_EQ(r.exit_code, 1);
+}
+
+TEST_F(CliTest, WrongInputShapeFails) {
+  Tensor t = Tensor::Create(DataType::kFloat, {1, 63}).value();
+  ASSERT_TRUE(WriteNpyFile(t, Tmp("bad.npy")).ok());
+  CmdResult r = RunCli("run " + Demo("sensor_demo.onnx") + " -i " + Tmp("bad.npy") + " -o " + Tmp("o"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("dimension 1 must be 64"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(Tmp("o/output_0.pb")));
+}
+
+TEST_F(CliTest, CorruptInputFileFails) {
+  ASSERT_TRUE(WriteFileAtomically(Tmp("junk.npy"), "not numpy").ok());
+  CmdResult r = RunCli("run " + Demo("sensor_demo.onnx") + " -i " + Tmp("junk.npy") + " -o " + Tmp("o"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("junk.npy"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, TooManyInputsFails) {
+  std::string in = Demo("test_data_set_0/input_0.pb");
+  CmdResult r = RunCli("run " + Demo("sensor_demo.onnx") + " -i " + in + " -i " + in + " -o " + Tmp("o"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("takes only 1 input"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, UnknownSubcommandIsAUsageError) {
+  CmdResult r = RunCli("frobnicate");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+}
+
+}  // namespace
+}  // namespace edgerun
