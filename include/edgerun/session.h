@@ -25,6 +25,8 @@ struct SessionOptions {
   std::vector<std::string> providers = {"cpu"};
   // Largest single tensor the session may allocate, in bytes.
   uint64_t max_tensor_bytes = kDefaultMaxTensorBytes;
+  // Loop iterations after which a run fails instead of hanging on a loop that never ends.
+  int64_t max_loop_iterations = int64_t{1} << 24;
 };
 
 // Declared input/output: dims are -1 where dynamic (dim_names then holds the symbol, if any).

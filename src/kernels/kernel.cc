@@ -2,12 +2,20 @@
 #include "kernels/kernel.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
 #include "ops/op_list.h"
 
 namespace edgerun {
+
+namespace {
+std::atomic<int64_t> g_max_loop_iterations{int64_t{1} << 24};
+}
+
+void SetMaxLoopIterations(int64_t n) { g_max_loop_iterations = n; }
+int64_t MaxLoopIterations() { return g_max_loop_iterations; }
 
 Result<Tensor*> KernelContext::AllocateOutput(size_t i, DataType dt, const Shape& shape) {
   auto t = Tensor::Create(dt, shape);

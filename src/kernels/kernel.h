@@ -144,6 +144,11 @@ class KernelRegistry {
   std::map<std::pair<std::string, std::string>, std::vector<Entry>> entries_;
 };
 
+// Process-wide run limits, set from SessionOptions at session creation (the last session
+// created wins; they only guard against runaway models).
+void SetMaxLoopIterations(int64_t n);
+int64_t MaxLoopIterations();
+
 // Fills `registry` with every reference (portable C++) kernel.
 void RegisterReferenceKernels(KernelRegistry& registry);
 

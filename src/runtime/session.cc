@@ -41,6 +41,7 @@ Result<std::unique_ptr<SessionImpl>> SessionImpl::Create(onnxio::Model model, co
   }
   if (options.threads < 1) return InvalidArgument("threads must be at least 1, got " + std::to_string(options.threads));
   SetMaxTensorBytes(options.max_tensor_bytes);
+  SetMaxLoopIterations(options.max_loop_iterations);
   auto impl = std::make_unique<SessionImpl>();
   impl->model_ = std::move(model);
   impl->options_ = options;

@@ -211,3 +211,48 @@ TEST(BadInputTest, MissingExternalDataFile) {
 
 }  // namespace
 }  // namespace edgerun
+
+namespace edgerun {
+namespace {
+
+TEST(BadInputTest, NonTerminatingLoopStopsWithAnError) {
+  // Loop with no trip count and a body that always returns true.
+  testing::ModelBuilder b;
+  b.Input("v0", onnx::TensorProto::FLOAT, {1}).Output("v", onnx::TensorProto::FLOAT, {1});
+  auto& loop = b.Node("Loop", {"", "", "v0"}, {"v"}, "forever");
+  auto* attr = loop.add_attribute();
+  attr->set_name("body");
+  attr->set_type(onnx::AttributeProto::GRAPH);
+  auto* body = attr->mutable_g();
+  body->set_name("body");
+  auto add_vi = [](onnx::ValueInfoProto* vi, const char* name, int type, bool vec) {
+    vi->set_name(name);
+    auto* tt = vi->mutable_type()->mutable_tensor_type();
+    tt->set_elem_type(type);
+    auto* shape = tt->mutable_shape();
+    if (vec) shape->add_dim()->set_dim_value(1);
+  };
+  add_vi(body->add_input(), "i", onnx::TensorProto::INT64, false);
+  add_vi(body->add_input(), "c_in", onnx::TensorProto::BOOL, false);
+  add_vi(body->add_input(), "v_in", onnx::TensorProto::FLOAT, true);
+  add_vi(body->add_output(), "c_out", onnx::TensorProto::BOOL, false);
+  add_vi(body->add_output(), "v_out", onnx::TensorProto::FLOAT, true);
+  for (auto [in, out] : {std::pair<const char*, const char*>{"c_in", "c_out"}, {"v_in", "v_out"}}) {
+    auto* n = body->add_node();
+    n->set_op_type("Identity");
+    n->add_input(in);
+    n->add_output(out);
+  }
+  SessionOptions opts;
+  opts.max_loop_iterations = 1000;
+  auto s = Session::CreateFromBytes(b.Bytes(), opts);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  Tensor v0 = Tensor::Create(DataType::kFloat, {1}).value();
+  Status st = (*s)->Run({{"v0", v0}}).status();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("does not terminate"), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find("'forever'"), std::string::npos) << st.ToString();
+}
+
+}  // namespace
+}  // namespace edgerun

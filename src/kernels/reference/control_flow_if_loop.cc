@@ -80,6 +80,10 @@ class LoopKernel final : public Kernel {
     std::vector<std::vector<RValue>> scans(n_scan);
     int64_t iter = 0;
     while ((max_trip < 0 || iter < max_trip) && cond) {
+      if (iter >= MaxLoopIterations()) {
+        return InvalidArgument("Loop ran " + std::to_string(iter) + " iterations without stopping (limit " +
+                               std::to_string(MaxLoopIterations()) + "); the model's loop does not terminate");
+      }
       std::vector<RValue> ins;
       ins.reserve(2 + n_carried);
       ins.push_back(RValue::FromTensor(Tensor::Scalar<int64_t>(DataType::kInt64, iter)));
