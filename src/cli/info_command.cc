@@ -74,6 +74,13 @@ int InfoMain(const std::string& path) {
                 st.flops ? 100.0 * static_cast<double>(f) / static_cast<double>(st.flops) : 0.0);
   }
   if (st.unsupported.empty()) {
+    // Structural checks (undefined values, cycles, attribute validation) happen when compiling.
+    auto compiled = GraphExecutor::Create(model->graph, registry, {});
+    if (!compiled.ok()) {
+      std::printf("\n");
+      std::fprintf(stderr, "error: '%s': %s\n", path.c_str(), compiled.status().ToString().c_str());
+      return 1;
+    }
     std::printf("\nsupport: every node has a kernel (providers: cpu)\n");
     return 0;
   }

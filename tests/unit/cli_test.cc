@@ -125,3 +125,74 @@ TEST_F(CliTest, UnknownSubcommandIsAUsageError) {
 
 }  // namespace
 }  // namespace edgerun
+
+#include "model_builder.h"
+
+namespace edgerun {
+namespace {
+
+// Every kind of bad model is refused by both subcommands with exit status 1 and a message that
+// names the element at fault.
+TEST_F(CliTest, BadModelsExitNonZeroNamingTheFault) {
+  constexpr int kF = onnx::TensorProto::FLOAT;
+  struct Case {
+    const char* file;
+    std::string bytes;
+    const char* must_name;
+  };
+  std::vector<Case> cases;
+  {
+    testing::ModelBuilder b;
+    b.Input("x", kF, {2}).Output("y", kF, {2});
+    b.Node("Identity", {"missing_weights"}, {"y"}, "reader");
+    cases.push_back({"missing_init.onnx", b.Bytes(), "missing_weights"});
+  }
+  {
+    testing::ModelBuilder b;
+    b.Input("x", kF, {2}).Output("y", kF, {2});
+    b.Node("Identity", {"b"}, {"a"}, "loop_a");
+    b.Node("Identity", {"a"}, {"b"}, "loop_b");
+    b.Node("Identity", {"b"}, {"y"}, "tail");
+    cases.push_back({"cycle.onnx", b.Bytes(), "cycle"});
+  }
+  {
+    testing::ModelBuilder b;
+    b.Input("x", kF, {2}).Output("y", kF, {2});
+    b.Node("Teleport", {"x"}, {"y"}, "beam_me_up");
+    cases.push_back({"unknown_op.onnx", b.Bytes(), "beam_me_up"});
+  }
+  {
+    testing::ModelBuilder b(99);
+    b.Input("x", kF, {2}).Output("y", kF, {2});
+    b.Node("Identity", {"x"}, {"y"});
+    cases.push_back({"opset99.onnx", b.Bytes(), "opset 99"});
+  }
+  {
+    testing::ModelBuilder b;
+    b.Input("x", kF, {2}).Output("y", kF, {2});
+    b.FloatInitializer("short_weights", {4, 4}, {1, 2});
+    b.Node("Identity", {"short_weights"}, {"y"});
+    cases.push_back({"size_mismatch.onnx", b.Bytes(), "short_weights"});
+  }
+  {
+    testing::ModelBuilder b;
+    b.Input("x", kF, {2}).Output("y", kF, {2});
+    auto& t = b.FloatInitializer("giant", {int64_t{1} << 20, int64_t{1} << 20}, {});
+    t.set_raw_data(std::string(64, '\0'));
+    b.Node("Identity", {"giant"}, {"y"});
+    cases.push_back({"absurd_dims.onnx", b.Bytes(), "giant"});
+  }
+  cases.push_back({"empty.onnx", "", "empty"});
+  cases.push_back({"text.onnx", "hello, I am not a model\n", "not a valid ONNX model"});
+  for (const auto& c : cases) {
+    ASSERT_TRUE(WriteFileAtomically(Tmp(c.file), c.bytes).ok());
+    CmdResult run = RunCli("run " + Tmp(c.file) + " -o " + Tmp("out"));
+    EXPECT_EQ(run.exit_code, 1) << c.file << ": " << run.output;
+    EXPECT_NE(run.output.find(c.must_name), std::string::npos) << c.file << ": " << run.output;
+    CmdResult info = RunCli("info " + Tmp(c.file));
+    EXPECT_EQ(info.exit_code, 1) << c.file << ": " << info.output;
+  }
+}
+
+}  // namespace
+}  // namespace edgerun
