@@ -6,7 +6,7 @@
 // training or string operator are counted as not applicable.
 //
 // Usage: edgerun_conformance --data DIR [--group NAME]... [--filter SUBSTR] [--doc FILE]
-//                            [--ratchet FILE] [--update-ratchet] [--verbose] [--jobs N]
+//                            [--ratchet FILE] [--update-ratchet] [--verbose]
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>

@@ -1,8 +1,21 @@
-// Registration of the nn family of reference kernels.
+// Registration of the nn family of reference kernels: convolutions, pooling, normalizations.
+#include "kernels/reference/conv.h"
+#include "kernels/reference/norm.h"
+#include "kernels/reference/pool.h"
 #include "kernels/reference/register.h"
 
 namespace edgerun {
 
-void RegisterNnKernels(KernelRegistry& r) { (void)r; }
+void RegisterNnKernels(KernelRegistry& r) {
+  RegisterConvKernel(r);
+  RegisterConvTransposeKernel(r);
+  RegisterCol2ImKernel(r);
+  RegisterWindowPoolKernels(r);
+  RegisterGlobalPoolKernels(r);
+  RegisterUnpoolKernels(r);
+  RegisterBatchNormKernels(r);
+  RegisterLayerNormKernels(r);
+  RegisterMiscNormKernels(r);
+}
 
 }  // namespace edgerun
