@@ -2,6 +2,7 @@
 #include "runtime/graph_executor.h"
 
 #include <algorithm>
+#include <chrono>
 #include <queue>
 
 #include "ops/op_list.h"
@@ -244,7 +245,13 @@ Result<std::vector<RValue>> GraphExecutor::RunWithLookup(const std::vector<RValu
     }
     std::vector<RValue> outs(step.outputs.size());
     KernelContext ctx(*step.node, std::move(ins), &outs, lookup);
+    int64_t t0 = 0;
+    if (observer_) t0 = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
     Status st = step.kernel->Run(ctx);
+    if (observer_) {
+      int64_t t1 = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+      observer_(step.node->name, step.node->op_type, t0, t1);
+    }
     if (!st.ok()) {
       if (st.message().find(step.node->Describe()) != std::string::npos) return st;
       return st.WithContext(step.node->Describe());

@@ -3,6 +3,7 @@
 // Thread-safety: Run is const and may be called concurrently; all per-run state is local.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -29,6 +30,10 @@ class GraphExecutor final : public SubgraphRunner {
   Result<std::vector<RValue>> RunWithLookup(const std::vector<RValue>& inputs,
                                             const KernelContext::OuterLookup& outer) const;
 
+  using NodeObserver = std::function<void(const std::string&, const std::string&, int64_t, int64_t)>;
+  // Called after each node of this graph (not of subgraphs) runs; see SessionOptions.
+  void set_node_observer(NodeObserver o) { observer_ = std::move(o); }
+
   // Nodes in execution order.
   const std::vector<const ir::Node*>& order() const { return order_; }
 
@@ -51,6 +56,7 @@ class GraphExecutor final : public SubgraphRunner {
   std::vector<int> output_slots_;  // -2 - k for outer names
   std::vector<Step> steps_;
   std::vector<const ir::Node*> order_;
+  NodeObserver observer_;
 };
 
 }  // namespace edgerun

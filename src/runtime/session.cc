@@ -48,6 +48,7 @@ Result<std::unique_ptr<SessionImpl>> SessionImpl::Create(onnxio::Model model, co
   impl->registry_ = std::make_unique<KernelRegistry>();
   RegisterReferenceKernels(*impl->registry_);
   EDGERUN_ASSIGN_OR_RETURN(impl->executor_, GraphExecutor::Create(impl->model_.graph, *impl->registry_, {}));
+  if (options.node_observer) impl->executor_->set_node_observer(options.node_observer);
   for (const auto* vi : impl->model_.graph->RealInputs()) impl->inputs_.push_back(ToTensorInfo(*vi));
   for (const auto& vi : impl->model_.graph->outputs) impl->outputs_.push_back(ToTensorInfo(vi));
   return impl;

@@ -256,3 +256,30 @@ TEST(BadInputTest, NonTerminatingLoopStopsWithAnError) {
 
 }  // namespace
 }  // namespace edgerun
+
+namespace edgerun {
+namespace {
+
+TEST(SessionTest, NodeObserverSeesEveryNodeInOrder) {
+  testing::ModelBuilder b;
+  b.Input("x", onnx::TensorProto::FLOAT, {2}).Output("y", onnx::TensorProto::FLOAT, {2});
+  b.Node("Identity", {"x"}, {"a"}, "first");
+  b.Node("Identity", {"a"}, {"y"}, "second");
+  std::vector<std::string> seen;
+  int64_t last_end = 0;
+  bool ordered = true;
+  SessionOptions opts;
+  opts.node_observer = [&](const std::string& node, const std::string& op, int64_t start, int64_t end) {
+    seen.push_back(node + ":" + op);
+    if (start < last_end || end < start) ordered = false;
+    last_end = end;
+  };
+  auto s = Session::CreateFromBytes(b.Bytes(), opts);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_TRUE((*s)->Run({{"x", Tensor::Create(DataType::kFloat, {2}).value()}}).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"first:Identity", "second:Identity"}));
+  EXPECT_TRUE(ordered);
+}
+
+}  // namespace
+}  // namespace edgerun
