@@ -6,6 +6,7 @@
 #include <queue>
 
 #include "ops/op_list.h"
+#include "ops/op_schema.h"
 
 namespace edgerun {
 
@@ -93,6 +94,25 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<con
   if (n_unsupported) {
     return Unsupported(std::to_string(n_unsupported) + " unsupported node(s): " + unsupported);
   }
+  // Required inputs must be named (an omitted required input would reach a kernel as nothing).
+  for (const auto& node : g.nodes) {
+    OpInputRequirements req = GetInputRequirements(node.domain, node.op_type, node.opset);
+    if (!req.known) continue;
+    const int n_in = static_cast<int>(node.inputs.size());
+    if (n_in < req.min_inputs || n_in > req.max_inputs) {
+      return InvalidArgument(node.Describe() + ": has " + std::to_string(n_in) + " inputs, the operator takes " +
+                             (req.min_inputs == req.max_inputs ? std::to_string(req.min_inputs)
+                                                               : std::to_string(req.min_inputs) + " to " +
+                                                                     (req.max_inputs > 1000 ? std::string("any number")
+                                                                                            : std::to_string(req.max_inputs))));
+    }
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      const InputRequirement* ri = req.ForIndex(i);
+      if (ri && ri->required && node.inputs[i].empty()) {
+        return InvalidArgument(node.Describe() + ": required input " + std::to_string(i) + " is omitted");
+      }
+    }
+  }
   // Dependencies and topological order (Kahn, stable by model order).
   const size_t n = g.nodes.size();
   std::vector<std::vector<size_t>> users(n);
@@ -154,6 +174,14 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<con
     const ir::Node& node = g.nodes[order[pos]];
     Step step;
     step.node = &node;
+    {
+      OpInputRequirements req = GetInputRequirements(node.domain, node.op_type, node.opset);
+      for (size_t i = 0; i < node.inputs.size(); ++i) {
+        const InputRequirement* ri = req.known ? req.ForIndex(i) : nullptr;
+        step.required.push_back(ri && ri->required);
+        step.tensor_only.push_back(ri && ri->tensor_only);
+      }
+    }
     for (const auto& in : node.inputs) {
       if (in.empty()) {
         step.inputs.push_back(-1);
@@ -240,6 +268,14 @@ Result<std::vector<RValue>> GraphExecutor::RunWithLookup(const std::vector<RValu
       const RValue* v = s >= 0 ? &slots[s] : outer_vals[static_cast<size_t>(-2 - s)];
       if (v == nullptr) {
         return Internal(step.node->Describe() + ": input '" + step.node->inputs[i] + "' is not available from any enclosing scope");
+      }
+      if (step.required[i] && v->is_none()) {
+        return InvalidArgument(step.node->Describe() + ": required input " + std::to_string(i) + " ('" +
+                               step.node->inputs[i] + "') has no value");
+      }
+      if (step.tensor_only[i] && v->is_sequence()) {
+        return InvalidArgument(step.node->Describe() + ": input " + std::to_string(i) + " ('" + step.node->inputs[i] +
+                               "') must be a tensor, got a sequence");
       }
       ins[i] = v;
     }

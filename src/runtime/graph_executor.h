@@ -44,6 +44,8 @@ class GraphExecutor final : public SubgraphRunner {
     std::vector<int> inputs;       // slot per input; -1 omitted; -2 - k: outer name k
     std::vector<int> outputs;      // slot per output; -1 omitted
     std::vector<int> free_after;   // slots whose last use is this step
+    std::vector<bool> required;    // per input: must hold a value (ONNX schema)
+    std::vector<bool> tensor_only; // per input: must be a tensor
   };
   GraphExecutor() = default;
 

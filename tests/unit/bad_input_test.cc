@@ -283,3 +283,40 @@ TEST(SessionTest, NodeObserverSeesEveryNodeInOrder) {
 
 }  // namespace
 }  // namespace edgerun
+
+namespace edgerun {
+namespace {
+
+TEST(BadInputTest, OmittedRequiredInputIsRejectedBeforeRunning) {
+  testing::ModelBuilder b;
+  b.Input("x", onnx::TensorProto::FLOAT, {2}).Output("y", onnx::TensorProto::FLOAT, {2});
+  b.Node("Add", {"x", ""}, {"y"}, "half_add");
+  Status st = Session::CreateFromBytes(b.Bytes()).status();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("'half_add'"), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find("required input 1 is omitted"), std::string::npos) << st.ToString();
+}
+
+TEST(BadInputTest, WrongInputCountIsRejected) {
+  testing::ModelBuilder b;
+  b.Input("x", onnx::TensorProto::FLOAT, {2}).Output("y", onnx::TensorProto::FLOAT, {2});
+  b.Node("Relu", {"x", "x", "x"}, {"y"}, "greedy_relu");
+  Status st = Session::CreateFromBytes(b.Bytes()).status();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("has 3 inputs, the operator takes 1"), std::string::npos) << st.ToString();
+}
+
+TEST(BadInputTest, SequenceWhereATensorIsRequiredIsRejected) {
+  testing::ModelBuilder b;
+  b.Input("x", onnx::TensorProto::FLOAT, {2}).Output("y", onnx::TensorProto::FLOAT, {2});
+  b.Node("SequenceConstruct", {"x"}, {"seq"}, "make_seq");
+  b.Node("Relu", {"seq"}, {"y"}, "relu_of_seq");
+  auto s = Session::CreateFromBytes(b.Bytes());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  Status st = (*s)->Run({{"x", Tensor::Create(DataType::kFloat, {2}).value()}}).status();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("must be a tensor, got a sequence"), std::string::npos) << st.ToString();
+}
+
+}  // namespace
+}  // namespace edgerun
