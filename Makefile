@@ -12,7 +12,7 @@ DEB_PACKAGES := cmake g++ make ccache pkg-config libonnx-dev libprotobuf-dev pro
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 
-.PHONY: all deps build demo test unit conformance conformance-doc asan fuzz zoo clean
+.PHONY: all deps build demo test unit conformance conformance-doc asan fuzz zoo bench clean
 
 all: build
 
@@ -68,6 +68,10 @@ test: build
 
 zoo:
 	tools/zoo/make_zoo.sh
+
+# Benchmarks the model zoo side by side with ONNX Runtime and writes docs/performance.md.
+bench: build
+	/usr/bin/python3 bench/run_bench.py --edgerun $(BUILD)/edgerun --threads 1 --iterations 1000 --rounds 3 --out docs/performance.md
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

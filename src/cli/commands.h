@@ -15,6 +15,8 @@ namespace edgerun::cli {
 
 void AddRunCommand(CLI::App& app, int* exit_code);
 void AddInfoCommand(CLI::App& app, int* exit_code);
+void AddBenchCommand(CLI::App& app, int* exit_code);
+void AddPlanCommand(CLI::App& app, int* exit_code);
 
 // Reads an input file (.pb TensorProto or .npy) into a tensor; the error names the file.
 Result<Tensor> ReadTensorFile(const std::string& path);

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   edgerun::cli::AddInfoCommand(app, &exit_code);
   edgerun::cli::AddRunCommand(app, &exit_code);
+  edgerun::cli::AddBenchCommand(app, &exit_code);
+  edgerun::cli::AddPlanCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
