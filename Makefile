@@ -11,6 +11,8 @@ DEB_PACKAGES := cmake g++ make ccache pkg-config libonnx-dev libprotobuf-dev pro
   libonnx-testdata libgtest-dev libcli11-dev nlohmann-json3-dev clang libclang-rt-14-dev
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
+# Paths relative to the checkout, so clones in other folders (CI) hit the same cache entries.
+export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all deps build demo test unit conformance conformance-doc asan fuzz zoo bench clean
 
