@@ -1,0 +1,73 @@
+// Resize interpolation plan: per-axis tables of (input index, weight) taps computed from the
+// coordinate transformation, and their application to a tensor. Follows the ONNX reference
+// semantics (onnx/reference/ops/op_resize.py): separable N-d nearest, linear and cubic
+// interpolation with optional antialiasing, exclude_outside and tf_crop_and_resize extrapolation.
+// Thread-safety: plain data and stateless functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "edgerun/status.h"
+#include "edgerun/tensor.h"
+
+namespace edgerun {
+
+enum class ResizeMode { kNearest, kLinear, kCubic };
+
+enum class ResizeCoordMode {
+  kHalfPixel,
+  kHalfPixelSymmetric,
+  kPytorchHalfPixel,
+  kAlignCorners,
+  kAsymmetric,
+  kTfHalfPixelForNn,
+  kTfCropAndResize,
+};
+
+// kSimple is the pre-opset-11 rule: ceil when downsampling, floor otherwise.
+enum class ResizeNearestMode { kRoundPreferFloor, kRoundPreferCeil, kFloor, kCeil, kSimple };
+
+struct ResizeOptions {
+  ResizeMode mode = ResizeMode::kNearest;
+  ResizeCoordMode coord = ResizeCoordMode::kHalfPixel;
+  ResizeNearestMode nearest = ResizeNearestMode::kRoundPreferFloor;
+  double cubic_a = -0.75;
+  bool exclude_outside = false;
+  bool antialias = false;
+  double extrapolation_value = 0.0;
+};
+
+// Parsers for attribute strings; false when the name is unknown.
+bool ParseResizeMode(const std::string& s, ResizeMode* out);
+bool ParseResizeCoordMode(const std::string& s, ResizeCoordMode* out);
+bool ParseResizeNearestMode(const std::string& s, ResizeNearestMode* out);
+
+// What one axis needs to compute its taps.
+struct ResizeAxis {
+  int64_t in = 1;
+  int64_t out = 1;
+  double scale = 1.0;      // used by the coordinate transformation
+  double out_float = 1.0;  // "output width" before flooring (scale * in, or out for sizes)
+  double roi_start = 0.0;
+  double roi_end = 1.0;
+};
+
+// Taps of one axis: for output coordinate o, entries [begin[o], begin[o+1]) of offset/weight.
+// Offsets are input indices already multiplied by the axis stride. outside[o] marks
+// tf_crop_and_resize coordinates that take the extrapolation value.
+struct ResizeAxisTaps {
+  std::vector<int64_t> begin;
+  std::vector<int64_t> offset;
+  std::vector<double> weight;
+  std::vector<uint8_t> outside;
+};
+
+ResizeAxisTaps ComputeResizeAxisTaps(const ResizeOptions& opt, const ResizeAxis& axis, int64_t stride);
+
+// Computes y (already allocated with the output shape and x's dtype) from x.
+Status ApplyResize(const ResizeOptions& opt, const std::vector<ResizeAxisTaps>& taps, const Tensor& x,
+                   Tensor* y);
+
+}  // namespace edgerun

@@ -1,0 +1,159 @@
+// Tests for Resize/Upsample semantics the ONNX 1.12 node tests miss (opset 18/19 features,
+// Upsample-7, integer types) and for input validation. Expected values come from ONNX's backend
+// test cases for those features.
+#include <gtest/gtest.h>
+
+#include "kernels/reference/image_test_util.h"
+
+namespace edgerun {
+namespace {
+
+using namespace image_test;
+
+void ExpectNear(const std::vector<float>& got, const std::vector<float>& want, float tol = 1e-4f) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], tol) << "at " << i;
+}
+
+Tensor Grid4x4() { return F32({1, 1, 4, 4}, Iota(16, 1.0f)); }
+
+TEST(ResizeTest, LinearAntialiasScalesAndSizes) {
+  auto scales = RunOp("Resize", 18, {{"mode", StringAttr("linear")}, {"antialias", IntAttr(1)}},
+                      {Grid4x4(), Tensor(), F32({4}, {1, 1, 0.6f, 0.6f})});
+  ASSERT_TRUE(scales.ok()) << scales.status().ToString();
+  EXPECT_EQ((*scales)[0].shape(), (Shape{1, 1, 2, 2}));
+  ExpectNear(Values<float>((*scales)[0]), {2.875f, 4.5f, 9.375f, 11.0f});
+
+  auto sizes = RunOp("Resize", 18, {{"mode", StringAttr("linear")}, {"antialias", IntAttr(1)}},
+                     {Grid4x4(), Tensor(), Tensor(), I64({4}, {1, 1, 3, 3})});
+  ASSERT_TRUE(sizes.ok()) << sizes.status().ToString();
+  ExpectNear(Values<float>((*sizes)[0]),
+             {2.3636363f, 3.590909f, 4.818182f, 7.2727275f, 8.5f, 9.727273f, 12.181818f, 13.409091f, 14.636364f});
+}
+
+TEST(ResizeTest, CubicAntialiasScalesAndSizes) {
+  auto scales = RunOp("Resize", 18, {{"mode", StringAttr("cubic")}, {"antialias", IntAttr(1)}},
+                      {Grid4x4(), Tensor(), F32({4}, {1, 1, 0.6f, 0.6f})});
+  ASSERT_TRUE(scales.ok()) << scales.status().ToString();
+  ExpectNear(Values<float>((*scales)[0]), {2.5180721f, 4.2858863f, 9.589329f, 11.357142f});
+
+  auto sizes = RunOp("Resize", 18, {{"mode", StringAttr("cubic")}, {"antialias", IntAttr(1)}},
+                     {Grid4x4(), Tensor(), Tensor(), I64({4}, {1, 1, 3, 3})});
+  ASSERT_TRUE(sizes.ok()) << sizes.status().ToString();
+  ExpectNear(Values<float>((*sizes)[0]),
+             {1.7750092f, 3.1200073f, 4.4650054f, 7.1550016f, 8.5f, 9.844998f, 12.534994f, 13.8799925f, 15.224991f});
+}
+
+TEST(ResizeTest, CropAndResizeWithAxesInEitherOrder) {
+  const std::vector<float> want = {7.6f, 7.9f, 8.2f, 8.8f, 9.1f, 9.4f, 10.0f, 10.3f, 10.6f};
+  for (bool swapped : {false, true}) {
+    Attrs attrs = {{"mode", StringAttr("linear")},
+                   {"coordinate_transformation_mode", StringAttr("tf_crop_and_resize")},
+                   {"axes", IntsAttr(swapped ? std::vector<int64_t>{3, 2} : std::vector<int64_t>{2, 3})}};
+    Tensor roi = swapped ? F32({4}, {0.6f, 0.4f, 0.8f, 0.6f}) : F32({4}, {0.4f, 0.6f, 0.6f, 0.8f});
+    auto out = RunOp("Resize", 18, attrs, {Grid4x4(), roi, Tensor(), I64({2}, {3, 3})});
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    EXPECT_EQ((*out)[0].shape(), (Shape{1, 1, 3, 3}));
+    ExpectNear(Values<float>((*out)[0]), want);
+  }
+}
+
+TEST(ResizeTest, KeepAspectRatioPolicies) {
+  Tensor x = F32({1, 1, 2, 2}, {1, 2, 3, 4});
+  Attrs base = {{"mode", StringAttr("nearest")}, {"axes", IntsAttr({2, 3})}};
+  Attrs not_larger = base;
+  not_larger.push_back({"keep_aspect_ratio_policy", StringAttr("not_larger")});
+  auto small = RunOp("Resize", 18, not_larger, {x, Tensor(), Tensor(), I64({2}, {7, 8})});
+  ASSERT_TRUE(small.ok()) << small.status().ToString();
+  EXPECT_EQ((*small)[0].shape(), (Shape{1, 1, 7, 7}));
+  const std::vector<float> all = Values<float>((*small)[0]);
+  const std::vector<float> first_row(all.begin(), all.begin() + 7);
+  EXPECT_EQ(first_row, (std::vector<float>{1, 1, 1, 1, 2, 2, 2}));
+
+  Attrs not_smaller = base;
+  not_smaller.push_back({"keep_aspect_ratio_policy", StringAttr("not_smaller")});
+  auto down = RunOp("Resize", 18, not_smaller,
+                    {F32({1, 1, 2, 4}, Iota(8, 1.0f)), Tensor(), Tensor(), I64({2}, {1, 3})});
+  ASSERT_TRUE(down.ok()) << down.status().ToString();
+  EXPECT_EQ((*down)[0].shape(), (Shape{1, 1, 2, 3}));
+  EXPECT_EQ(Values<float>((*down)[0]), (std::vector<float>{1, 2, 4, 5, 6, 8}));
+}
+
+TEST(ResizeTest, HalfPixelSymmetric) {
+  Attrs attrs = {{"mode", StringAttr("linear")}, {"coordinate_transformation_mode", StringAttr("half_pixel_symmetric")}};
+  auto down = RunOp("Resize", 19, attrs, {F32({1, 1, 1, 4}, {1, 2, 3, 4}), Tensor(), F32({4}, {1, 1, 1, 0.6f})});
+  ASSERT_TRUE(down.ok()) << down.status().ToString();
+  ExpectNear(Values<float>((*down)[0]), {1.6666667f, 3.3333333f});
+  auto up = RunOp("Resize", 19, attrs, {F32({1, 1, 2, 2}, {1, 2, 3, 4}), Tensor(), F32({4}, {1, 1, 2.3f, 2.94f})});
+  ASSERT_TRUE(up.ok()) << up.status().ToString();
+  EXPECT_EQ((*up)[0].shape(), (Shape{1, 1, 4, 5}));
+  ExpectNear(Values<float>((*up)[0]),
+             {1.0f, 1.15986395f, 1.5f, 1.84013605f, 2.0f, 1.56521738f, 1.72508133f, 2.06521738f, 2.40535343f,
+              2.56521738f, 2.43478262f, 2.59464657f, 2.93478262f, 3.27491867f, 3.43478262f, 3.0f, 3.15986395f,
+              3.5f, 3.84013605f, 4.0f});
+  // half_pixel_symmetric did not exist before opset 19.
+  EXPECT_EQ(RunOp("Resize", 18, attrs, {F32({1, 4}, {}), Tensor(), F32({2}, {1, 1})}).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(ResizeTest, NearestOnIntegerAndLinearOnUint8) {
+  Tensor x = Make<int32_t>(DataType::kInt32, {1, 2}, {7, -3});
+  auto out = RunOp("Resize", 13, {}, {x, Tensor(), F32({2}, {1, 2})});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Values<int32_t>((*out)[0]), (std::vector<int32_t>{7, 7, -3, -3}));
+
+  Tensor u = Make<uint8_t>(DataType::kUint8, {1, 2}, {0, 255});
+  auto lin = RunOp("Resize", 13, {{"mode", StringAttr("cubic")}}, {u, Tensor(), F32({2}, {1, 4})});
+  ASSERT_TRUE(lin.ok()) << lin.status().ToString();
+  // Cubic overshoots below 0 and above 255; saturation keeps the ramp monotonic (wrapping would not).
+  const std::vector<uint8_t> v = Values<uint8_t>((*lin)[0]);
+  ASSERT_EQ(v.size(), 8u);
+  EXPECT_EQ(v[0], 0);
+  EXPECT_EQ(v[7], 255);
+  for (size_t i = 1; i < v.size(); ++i) EXPECT_LE(v[i - 1], v[i]) << "at " << i;
+}
+
+TEST(ResizeTest, UpsampleAttributeScalesAndOpset10Downsample) {
+  auto up = RunOp("Upsample", 7, {{"scales", FloatsAttr({1, 1, 2, 3})}}, {F32({1, 1, 2, 2}, {1, 2, 3, 4})});
+  ASSERT_TRUE(up.ok()) << up.status().ToString();
+  EXPECT_EQ(Values<float>((*up)[0]),
+            (std::vector<float>{1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4}));
+  // Resize-10 nearest rounds up when downsampling (the old tests' [[1, 3]]).
+  auto down = RunOp("Resize", 10, {}, {F32({1, 1, 2, 4}, Iota(8, 1.0f)), F32({4}, {1, 1, 0.6f, 0.6f})});
+  ASSERT_TRUE(down.ok()) << down.status().ToString();
+  EXPECT_EQ(Values<float>((*down)[0]), (std::vector<float>{1, 3}));
+  auto lin = RunOp("Upsample", 9, {{"mode", StringAttr("linear")}}, {F32({1, 2}, {1, 3}), F32({2}, {1, 2})});
+  ASSERT_TRUE(lin.ok()) << lin.status().ToString();
+  EXPECT_EQ(Values<float>((*lin)[0]), (std::vector<float>{1, 2, 3, 3}));
+}
+
+TEST(ResizeTest, RejectsBadInputs) {
+  Tensor x = F32({1, 1, 2, 2}, {1, 2, 3, 4});
+  auto code = [](const Result<std::vector<Tensor>>& r) { return r.status().code(); };
+  // Both scales and sizes, neither, wrong lengths, non-positive scales, negative sizes.
+  EXPECT_EQ(code(RunOp("Resize", 13, {}, {x, Tensor(), F32({4}, {1, 1, 2, 2}), I64({4}, {1, 1, 4, 4})})),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("Resize", 13, {}, {x, Tensor(), Tensor(), Tensor()})), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("Resize", 13, {}, {x, Tensor(), F32({2}, {2, 2})})), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("Resize", 13, {}, {x, Tensor(), F32({4}, {1, 1, 0, 2})})), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("Resize", 13, {}, {x, Tensor(), Tensor(), I64({4}, {1, 1, -1, 2})})),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("Resize", 18, {{"axes", IntsAttr({2, 2})}}, {x, Tensor(), F32({2}, {2, 2})})),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("Resize", 18, {{"axes", IntsAttr({4})}}, {x, Tensor(), F32({1}, {2})})),
+            StatusCode::kInvalidArgument);
+  // Crop roi of the wrong length.
+  EXPECT_EQ(code(RunOp("Resize", 13, {{"coordinate_transformation_mode", StringAttr("tf_crop_and_resize")}},
+                       {x, F32({2}, {0, 1}), F32({4}, {1, 1, 2, 2})})),
+            StatusCode::kInvalidArgument);
+  // Bad attributes fail at kernel creation.
+  EXPECT_EQ(code(RunOp("Resize", 13, {{"mode", StringAttr("area")}}, {x})), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("Resize", 13, {{"nearest_mode", StringAttr("up")}}, {x})), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("Resize", 18, {{"keep_aspect_ratio_policy", StringAttr("fit")}}, {x})),
+            StatusCode::kInvalidArgument);
+  // A huge scale is refused by the allocation limit instead of being attempted.
+  EXPECT_NE(code(RunOp("Resize", 13, {}, {x, Tensor(), F32({4}, {1, 1, 1e9f, 1e9f})})), StatusCode::kOk);
+}
+
+}  // namespace
+}  // namespace edgerun
