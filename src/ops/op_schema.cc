@@ -21,6 +21,7 @@ OpInputRequirements GetInputRequirements(const std::string& domain, const std::s
     req.tensor_only = !formal.GetTypes().empty();
     for (const auto* type : formal.GetTypes()) {
       if (type->rfind("tensor(", 0) != 0) req.tensor_only = false;
+      if (type->rfind("optional(", 0) == 0) req.accepts_none = true;
     }
     r.inputs.push_back(req);
   }

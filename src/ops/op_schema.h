@@ -12,6 +12,7 @@ namespace edgerun {
 struct InputRequirement {
   bool required = false;     // a single, non-optional formal input
   bool tensor_only = false;  // accepts only tensors (no sequences or optionals)
+  bool accepts_none = false; // accepts an optional type, whose value may be empty
 };
 
 struct OpInputRequirements {

@@ -178,7 +178,7 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<con
       OpInputRequirements req = GetInputRequirements(node.domain, node.op_type, node.opset);
       for (size_t i = 0; i < node.inputs.size(); ++i) {
         const InputRequirement* ri = req.known ? req.ForIndex(i) : nullptr;
-        step.required.push_back(ri && ri->required);
+        step.required.push_back(ri && ri->required && !ri->accepts_none);
         step.tensor_only.push_back(ri && ri->tensor_only);
       }
     }
