@@ -1,5 +1,6 @@
 // Registration of the tensor (shape and data movement) family of reference kernels.
 #include "kernels/reference/register.h"
+#include "kernels/reference/tensor_util.h"
 
 namespace edgerun {
 
@@ -11,6 +12,17 @@ void RegisterTensorKernels(KernelRegistry& r) {
       return Status::Ok();
     });
   });
+  RegisterTensorCreationKernels(r);
+  RegisterTensorReshapeKernels(r);
+  RegisterTensorTransposeKernels(r);
+  RegisterTensorConcatKernels(r);
+  RegisterTensorSliceKernels(r);
+  RegisterTensorGatherKernels(r);
+  RegisterTensorScatterKernels(r);
+  RegisterTensorExpandKernels(r);
+  RegisterTensorPadKernels(r);
+  RegisterTensorSelectKernels(r);
+  RegisterTensorUniqueKernels(r);
 }
 
 }  // namespace edgerun
