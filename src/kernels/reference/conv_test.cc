@@ -1,12 +1,12 @@
 // Tests for Conv, ConvTranspose and Col2Im: input validation and small hand-checked cases.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/conv_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
 namespace edgerun {
 namespace {
 
-using namespace nn_test;
+using namespace kernel_test;
 
 TEST(ConvTest, OneByOneConvWithBias) {
   // X: 1x2x1x2, W: 1x2x1x1 = [2, 3], B = [1] -> y = 2*x0 + 3*x1 + 1.

@@ -1,10 +1,12 @@
 // Tests for CumSum on integers with exclusive/reverse, and axis input checks.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/math_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
-namespace edgerun::math_test {
+namespace edgerun {
 namespace {
+
+using namespace kernel_test;
 
 TEST(CumSumTest, ExclusiveReverseInt32AndAxisChecks) {
   Tensor x = I32({2, 3}, {1, 2, 3, 4, 5, 6});
@@ -16,4 +18,4 @@ TEST(CumSumTest, ExclusiveReverseInt32AndAxisChecks) {
 }
 
 }  // namespace
-}  // namespace edgerun::math_test
+}  // namespace edgerun

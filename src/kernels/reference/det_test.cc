@@ -1,10 +1,12 @@
 // Tests for Det on singular and batched input and its shape check.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/math_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
-namespace edgerun::math_test {
+namespace edgerun {
 namespace {
+
+using namespace kernel_test;
 
 TEST(DetTest, SingularAndBatched) {
   auto out = RunOp("Det", 11, {}, {F32({2, 2, 2}, {1, 2, 2, 4, 0, 1, 1, 0})});
@@ -15,4 +17,4 @@ TEST(DetTest, SingularAndBatched) {
 }
 
 }  // namespace
-}  // namespace edgerun::math_test
+}  // namespace edgerun

@@ -2,10 +2,12 @@
 // and equation errors.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/math_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
-namespace edgerun::math_test {
+namespace edgerun {
 namespace {
+
+using namespace kernel_test;
 
 Result<std::vector<Tensor>> Einsum(const std::string& eq, const std::vector<Tensor>& in) {
   return RunOp("Einsum", 12, {{"equation", StringAttr(eq)}}, in);
@@ -90,4 +92,4 @@ TEST(EinsumTest, Errors) {
 }
 
 }  // namespace
-}  // namespace edgerun::math_test
+}  // namespace edgerun

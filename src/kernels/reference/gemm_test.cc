@@ -5,10 +5,12 @@
 #include <random>
 
 #include "kernels/reference/gemm_ref.h"
-#include "kernels/reference/math_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
-namespace edgerun::math_test {
+namespace edgerun {
 namespace {
+
+using namespace kernel_test;
 
 TEST(GemmF32Test, MatchesNaiveAcrossBlockTails) {
   std::mt19937 rng(7);
@@ -81,4 +83,4 @@ TEST(GemmKernelTest, RejectsBadShapes) {
 }
 
 }  // namespace
-}  // namespace edgerun::math_test
+}  // namespace edgerun

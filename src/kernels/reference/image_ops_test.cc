@@ -2,17 +2,12 @@
 // ONNX 1.12 node tests miss, and for their input validation.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/image_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
 namespace edgerun {
 namespace {
 
-using namespace image_test;
-
-void ExpectNear(const std::vector<float>& got, const std::vector<float>& want, float tol = 1e-5f) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], tol) << "at " << i;
-}
+using namespace kernel_test;
 
 TEST(AffineGridTest, IdentityGridCoordinates) {
   Tensor theta = F32({1, 2, 3}, {1, 0, 0, 0, 1, 0});

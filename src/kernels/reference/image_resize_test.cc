@@ -3,17 +3,15 @@
 // test cases for those features.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/image_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
 namespace edgerun {
 namespace {
 
-using namespace image_test;
+using namespace kernel_test;
 
-void ExpectNear(const std::vector<float>& got, const std::vector<float>& want, float tol = 1e-4f) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], tol) << "at " << i;
-}
+// Tolerance for this file's ExpectNear checks.
+constexpr float kResizeTol = 1e-4f;
 
 Tensor Grid4x4() { return F32({1, 1, 4, 4}, Iota(16, 1.0f)); }
 
@@ -22,26 +20,28 @@ TEST(ResizeTest, LinearAntialiasScalesAndSizes) {
                       {Grid4x4(), Tensor(), F32({4}, {1, 1, 0.6f, 0.6f})});
   ASSERT_TRUE(scales.ok()) << scales.status().ToString();
   EXPECT_EQ((*scales)[0].shape(), (Shape{1, 1, 2, 2}));
-  ExpectNear(Values<float>((*scales)[0]), {2.875f, 4.5f, 9.375f, 11.0f});
+  ExpectNear(Values<float>((*scales)[0]), {2.875f, 4.5f, 9.375f, 11.0f}, kResizeTol);
 
   auto sizes = RunOp("Resize", 18, {{"mode", StringAttr("linear")}, {"antialias", IntAttr(1)}},
                      {Grid4x4(), Tensor(), Tensor(), I64({4}, {1, 1, 3, 3})});
   ASSERT_TRUE(sizes.ok()) << sizes.status().ToString();
   ExpectNear(Values<float>((*sizes)[0]),
-             {2.3636363f, 3.590909f, 4.818182f, 7.2727275f, 8.5f, 9.727273f, 12.181818f, 13.409091f, 14.636364f});
+             {2.3636363f, 3.590909f, 4.818182f, 7.2727275f, 8.5f, 9.727273f, 12.181818f, 13.409091f, 14.636364f},
+             kResizeTol);
 }
 
 TEST(ResizeTest, CubicAntialiasScalesAndSizes) {
   auto scales = RunOp("Resize", 18, {{"mode", StringAttr("cubic")}, {"antialias", IntAttr(1)}},
                       {Grid4x4(), Tensor(), F32({4}, {1, 1, 0.6f, 0.6f})});
   ASSERT_TRUE(scales.ok()) << scales.status().ToString();
-  ExpectNear(Values<float>((*scales)[0]), {2.5180721f, 4.2858863f, 9.589329f, 11.357142f});
+  ExpectNear(Values<float>((*scales)[0]), {2.5180721f, 4.2858863f, 9.589329f, 11.357142f}, kResizeTol);
 
   auto sizes = RunOp("Resize", 18, {{"mode", StringAttr("cubic")}, {"antialias", IntAttr(1)}},
                      {Grid4x4(), Tensor(), Tensor(), I64({4}, {1, 1, 3, 3})});
   ASSERT_TRUE(sizes.ok()) << sizes.status().ToString();
   ExpectNear(Values<float>((*sizes)[0]),
-             {1.7750092f, 3.1200073f, 4.4650054f, 7.1550016f, 8.5f, 9.844998f, 12.534994f, 13.8799925f, 15.224991f});
+             {1.7750092f, 3.1200073f, 4.4650054f, 7.1550016f, 8.5f, 9.844998f, 12.534994f, 13.8799925f, 15.224991f},
+             kResizeTol);
 }
 
 TEST(ResizeTest, CropAndResizeWithAxesInEitherOrder) {
@@ -54,7 +54,7 @@ TEST(ResizeTest, CropAndResizeWithAxesInEitherOrder) {
     auto out = RunOp("Resize", 18, attrs, {Grid4x4(), roi, Tensor(), I64({2}, {3, 3})});
     ASSERT_TRUE(out.ok()) << out.status().ToString();
     EXPECT_EQ((*out)[0].shape(), (Shape{1, 1, 3, 3}));
-    ExpectNear(Values<float>((*out)[0]), want);
+    ExpectNear(Values<float>((*out)[0]), want, kResizeTol);
   }
 }
 
@@ -83,14 +83,14 @@ TEST(ResizeTest, HalfPixelSymmetric) {
   Attrs attrs = {{"mode", StringAttr("linear")}, {"coordinate_transformation_mode", StringAttr("half_pixel_symmetric")}};
   auto down = RunOp("Resize", 19, attrs, {F32({1, 1, 1, 4}, {1, 2, 3, 4}), Tensor(), F32({4}, {1, 1, 1, 0.6f})});
   ASSERT_TRUE(down.ok()) << down.status().ToString();
-  ExpectNear(Values<float>((*down)[0]), {1.6666667f, 3.3333333f});
+  ExpectNear(Values<float>((*down)[0]), {1.6666667f, 3.3333333f}, kResizeTol);
   auto up = RunOp("Resize", 19, attrs, {F32({1, 1, 2, 2}, {1, 2, 3, 4}), Tensor(), F32({4}, {1, 1, 2.3f, 2.94f})});
   ASSERT_TRUE(up.ok()) << up.status().ToString();
   EXPECT_EQ((*up)[0].shape(), (Shape{1, 1, 4, 5}));
   ExpectNear(Values<float>((*up)[0]),
              {1.0f, 1.15986395f, 1.5f, 1.84013605f, 2.0f, 1.56521738f, 1.72508133f, 2.06521738f, 2.40535343f,
               2.56521738f, 2.43478262f, 2.59464657f, 2.93478262f, 3.27491867f, 3.43478262f, 3.0f, 3.15986395f,
-              3.5f, 3.84013605f, 4.0f});
+              3.5f, 3.84013605f, 4.0f}, kResizeTol);
   // half_pixel_symmetric did not exist before opset 19.
   EXPECT_EQ(RunOp("Resize", 18, attrs, {F32({1, 4}, {}), Tensor(), F32({2}, {1, 1})}).status().code(),
             StatusCode::kInvalidArgument);

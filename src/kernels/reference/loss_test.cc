@@ -3,10 +3,12 @@
 
 #include <cmath>
 
-#include "kernels/reference/math_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
-namespace edgerun::math_test {
+namespace edgerun {
 namespace {
+
+using namespace kernel_test;
 
 TEST(LossTest, LabelsOutOfRangeAreRejectedUnlessIgnored) {
   Tensor scores = F32({2, 3}, {0, 0, 0, 0, 0, 0});
@@ -22,4 +24,4 @@ TEST(LossTest, LabelsOutOfRangeAreRejectedUnlessIgnored) {
 }
 
 }  // namespace
-}  // namespace edgerun::math_test
+}  // namespace edgerun

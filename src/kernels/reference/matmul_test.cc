@@ -2,10 +2,12 @@
 // integer and float16 inputs, shape errors.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/math_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
-namespace edgerun::math_test {
+namespace edgerun {
 namespace {
+
+using namespace kernel_test;
 
 TEST(MatMulTest, VectorTimesVectorIsScalar) {
   auto out = RunOp("MatMul", 13, {}, {F32({3}, {1, 2, 3}), F32({3}, {4, 5, 6})});
@@ -61,4 +63,4 @@ TEST(MatMulTest, ZeroInnerDimGivesZeros) {
 }
 
 }  // namespace
-}  // namespace edgerun::math_test
+}  // namespace edgerun

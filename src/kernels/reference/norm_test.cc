@@ -1,12 +1,12 @@
 // Tests for the normalization kernels: input validation and training-mode statistics.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/conv_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
 namespace edgerun {
 namespace {
 
-using namespace nn_test;
+using namespace kernel_test;
 
 TEST(NormTest, BatchNormTrainingModeUpdatesRunningStats) {
   // One channel, values [1, 3]: batch mean 2, var 1; default momentum 0.9, running mean 0, var 1.

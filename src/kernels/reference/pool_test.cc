@@ -1,12 +1,12 @@
 // Tests for the pooling kernels: input validation and semantics the ONNX node tests miss.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/conv_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
 namespace edgerun {
 namespace {
 
-using namespace nn_test;
+using namespace kernel_test;
 
 TEST(PoolTest, MaxPoolIndicesAndColumnMajorOrder) {
   Tensor x = F32({1, 1, 2, 2}, {1, 4, 3, 2});

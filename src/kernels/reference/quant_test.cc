@@ -3,12 +3,12 @@
 // 1-D integer convolution, per-channel QLinearConv with bias, and input errors.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/quant_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
 namespace edgerun {
 namespace {
 
-using namespace qrs_test;
+using namespace kernel_test;
 
 TEST(QuantizeLinearTest, RoundsHalfToEvenAndSaturates) {
   auto out = RunOp("QuantizeLinear", 13, {},

@@ -3,12 +3,12 @@
 // Multinomial and Dropout handle their edge cases and bad inputs.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/quant_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
 namespace edgerun {
 namespace {
 
-using namespace qrs_test;
+using namespace kernel_test;
 
 TEST(RandomTest, SeededUniformMatchesNumpy) {
   // numpy.random.seed(0); numpy.random.uniform(0, 1, 3)

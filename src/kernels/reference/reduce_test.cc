@@ -5,10 +5,12 @@
 #include <cmath>
 #include <limits>
 
-#include "kernels/reference/math_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
-namespace edgerun::math_test {
+namespace edgerun {
 namespace {
+
+using namespace kernel_test;
 
 TEST(ReduceTest, AxesInputFromOpset18) {
   Tensor x = F32({2, 3}, {1, 5, 2, 7, 0, 3});
@@ -86,4 +88,4 @@ TEST(ReduceTest, RejectsOutOfRangeAxis) {
 }
 
 }  // namespace
-}  // namespace edgerun::math_test
+}  // namespace edgerun

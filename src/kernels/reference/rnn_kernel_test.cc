@@ -4,12 +4,12 @@
 
 #include <cmath>
 
-#include "kernels/reference/image_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
 namespace edgerun {
 namespace {
 
-using namespace image_test;
+using namespace kernel_test;
 
 // Deterministic pseudo-random values in [-0.5, 0.5).
 std::vector<float> Noise(int64_t n, uint32_t seed) {

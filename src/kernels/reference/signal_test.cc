@@ -5,17 +5,12 @@
 
 #include <cmath>
 
-#include "kernels/reference/quant_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
 namespace edgerun {
 namespace {
 
-using namespace qrs_test;
-
-void ExpectNear(const std::vector<float>& got, const std::vector<float>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-5) << "at " << i;
-}
+using namespace kernel_test;
 
 TEST(DftTest, Opset20OnesidedDefaultAxis) {
   auto out = RunOp("DFT", 20, {{"onesided", IntAttr(1)}}, {F32({1, 4, 1}, {1, 2, 3, 4})});

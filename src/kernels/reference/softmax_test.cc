@@ -3,10 +3,12 @@
 
 #include <cmath>
 
-#include "kernels/reference/math_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
-namespace edgerun::math_test {
+namespace edgerun {
 namespace {
+
+using namespace kernel_test;
 
 TEST(SoftmaxTest, Opset11CoercesTo2DButOpset13UsesOneAxis) {
   Tensor x = F32({1, 2, 2}, {0, 0, 0, 0});
@@ -34,4 +36,4 @@ TEST(SoftmaxTest, RejectsBadAxisAndIntegerInput) {
 }
 
 }  // namespace
-}  // namespace edgerun::math_test
+}  // namespace edgerun

@@ -2,12 +2,12 @@
 // out-of-range indices, batch_dims, newer reductions, unsorted Unique with an axis, bool/string.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/tensor_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
 namespace edgerun {
 namespace {
 
-using namespace tensor_test;
+using namespace kernel_test;
 
 bool IsInvalidNaming(const Result<std::vector<Tensor>>& r, const std::string& text) {
   return !r.ok() && r.status().code() == StatusCode::kInvalidArgument &&

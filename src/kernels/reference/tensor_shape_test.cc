@@ -4,12 +4,12 @@
 
 #include <limits>
 
-#include "kernels/reference/tensor_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
 namespace edgerun {
 namespace {
 
-using namespace tensor_test;
+using namespace kernel_test;
 
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();

@@ -2,10 +2,12 @@
 // and k validation; plus ArgMax/ArgMin tie selection.
 #include <gtest/gtest.h>
 
-#include "kernels/reference/math_test_util.h"
+#include "kernels/reference/kernel_test_util.h"
 
-namespace edgerun::math_test {
+namespace edgerun {
 namespace {
+
+using namespace kernel_test;
 
 TEST(TopKTest, TiesKeepLowerIndexFirst) {
   Tensor x = F32({5}, {1, 3, 2, 3, 1});
@@ -51,4 +53,4 @@ TEST(ArgMinMaxTest, SelectLastIndex) {
 }
 
 }  // namespace
-}  // namespace edgerun::math_test
+}  // namespace edgerun
