@@ -47,7 +47,7 @@ void SleepUntil(Clock::time_point t) {
 
 class Progress {
  public:
-  explicit Progress(const std::function<void(double)>& fn) : fn_(fn), last_(Clock::now()) {}
+  explicit Progress(std::function<void(double)> fn) : fn_(std::move(fn)), last_(Clock::now()) {}
   void Update(double fraction) {
     if (!fn_) return;
     auto now = Clock::now();
@@ -60,7 +60,7 @@ class Progress {
   }
 
  private:
-  const std::function<void(double)>& fn_;
+  std::function<void(double)> fn_;  // a copy: callers may pass a temporary
   Clock::time_point last_;
 };
 
