@@ -14,7 +14,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/ccache
 # Paths relative to the checkout, so clones in other folders (CI) hit the same cache entries.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all deps build demo test unit conformance conformance-doc asan fuzz zoo bench clean
+.PHONY: all deps build peers demo test unit conformance conformance-doc asan fuzz zoo bench clean
 
 all: build
 
@@ -31,6 +31,13 @@ $(BUILD)/CMakeCache.txt:
 
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
+
+# ONNX Runtime for Node.js, the peer runtime of the zoo checks and `make bench`; a failed install
+# only makes those checks skip.
+peers:
+	@[ -d bench/peers/node_modules/onnxruntime-node ] || ! command -v npm >/dev/null || \
+	  (cd bench/peers && ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci --no-audit --no-fund >/dev/null 2>&1) || \
+	  echo "warning: could not install onnxruntime-node; ONNX Runtime comparisons will be skipped"
 
 demo: build
 	./$(BUILD)/edgerun info models/demo/sensor_demo.onnx
@@ -63,16 +70,16 @@ fuzz: deps $(ASAN_BUILD)/CMakeCache.txt
 	  -print_final_stats=1 $(ASAN_BUILD)/corpus tests/fuzz/corpus 2>&1 | tail -n 12; exit $${PIPESTATUS[0]}
 
 # Unit + integration tests, the conformance ratchet, the sanitizer run and a bounded fuzz run.
-test: build
+test: build peers
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) 2>&1 | tail -n 40; exit $${PIPESTATUS[0]}
 	$(MAKE) --no-print-directory asan
 	$(MAKE) --no-print-directory fuzz
 
 zoo:
-	tools/zoo/make_zoo.sh
+	sh tools/zoo/make_zoo.sh
 
 # Benchmarks the model zoo side by side with ONNX Runtime and writes docs/performance.md.
-bench: build
+bench: build peers
 	/usr/bin/python3 bench/run_bench.py --edgerun $(BUILD)/edgerun --threads 1 --iterations 1000 --rounds 3 --out docs/performance.md
 
 clean:

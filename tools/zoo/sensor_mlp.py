@@ -74,7 +74,7 @@ def main():
         "eval": {"metric": "top1", "data": "models/%s/data" % NAME},
         "pytorch_accuracy": round(acc, 4),
         "made_by": "tools/zoo/%s.py: MLP 64-128-64-4 (ReLU), AdamW lr 3e-3 one-cycle, 40 epochs, "
-                   "batch 128, seed %d, %d threads, torch %s, ONNX opset 13"
+                   "batch 128, seed %d, %d thread(s), torch %s, ONNX opset 13"
                    % (NAME, SEED, threads, torch.__version__),
     })
 

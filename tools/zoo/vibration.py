@@ -5,7 +5,8 @@ from raw 3-axis accelerometer windows). The model is documented in tools/zoo/REA
 function takes a numpy Generator, so a split is fully determined by its seed.
 
 Signal of one sample, per axis (x, y radial with y vertical, z axial), in g:
-  shaft:      1x (imbalance, amplitude ~ speed^2), 2x/3x (misalignment, looseness); x/y form an orbit
+  shaft:      1x (imbalance, amplitude ~ speed^2), 2x/3x (misalignment, looseness);
+              x/y form an orbit
   motor:      electromagnetic tone at twice the line frequency, scaled by load
   bearing:    impacts at the fault frequency (BPFO/BPFI/2*BSF) with slip jitter, amplitude set by
               the Stribeck load zone (inner race: modulated at 1x; ball: at FTF), each ringing the
@@ -68,7 +69,7 @@ def _Place(times, amps, t0, length, fs):
 
 
 def _LoadZone(psi):
-    """Stribeck load distribution (load factor 0.5): cos^1.5 inside the zone, a small floor outside."""
+    """Stribeck load distribution (load factor 0.5): cos^1.5 in the zone, small floor outside."""
     return np.maximum(np.cos(psi), 0.0) ** 1.5 + 0.08
 
 

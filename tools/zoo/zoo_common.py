@@ -4,6 +4,8 @@ Used only to make models (never by edgerun at run time). Every script calls Setu
 training is deterministic for a given machine, package versions and ZOO_THREADS.
 """
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -17,7 +19,8 @@ import torch
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MODELS_DIR = os.path.join(REPO, "models")
-MANIFEST = os.path.join(MODELS_DIR, "manifest.json")
+# ZOO_MANIFEST redirects manifest updates (for reproducibility checks into scratch dirs).
+MANIFEST = os.environ.get("ZOO_MANIFEST") or os.path.join(MODELS_DIR, "manifest.json")
 DEFAULT_CACHE = os.path.join(os.path.expanduser("~"), ".cache", "edgerun", "zoo")
 
 
@@ -26,8 +29,8 @@ def CacheDir():
 
 
 def Setup(seed):
-    """Seeds every RNG and pins torch to a fixed thread count (ZOO_THREADS, default 2)."""
-    threads = int(os.environ.get("ZOO_THREADS", "2"))
+    """Seeds every RNG and pins torch to a fixed thread count (ZOO_THREADS, default 1)."""
+    threads = int(os.environ.get("ZOO_THREADS", "1"))
     torch.set_num_threads(threads)
     torch.use_deterministic_algorithms(True)
     random.seed(seed)
@@ -92,7 +95,9 @@ def Export(model, example_inputs, out_dir, input_names, output_names, opset, met
         outputs = model(*example_inputs)
     if isinstance(outputs, torch.Tensor):
         outputs = (outputs,)
-    proto = onnx.load(path)
+    import fold  # noqa: local module
+
+    proto = fold.Fold(onnx.load(path))
     proto.producer_name = "edgerun-zoo (torch %s)" % torch.__version__
     proto.doc_string = ""
     for key, value in sorted((metadata or {}).items()):
@@ -121,6 +126,18 @@ def _ValueInfo(v):
     return {"name": v.name, "dtype": dtype, "shape": dims}
 
 
+@contextlib.contextmanager
+def ManifestLock():
+    """Serialises read-modify-write of the manifest between concurrently running scripts."""
+    os.makedirs(CacheDir(), exist_ok=True)
+    with open(os.path.join(CacheDir(), "manifest.lock"), "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def LoadManifest():
     if os.path.exists(MANIFEST):
         with open(MANIFEST) as f:
@@ -131,7 +148,7 @@ def LoadManifest():
 def SaveManifest(manifest):
     manifest["models"].sort(key=lambda m: (not m.get("committed", True), m["name"]))
     tmp = MANIFEST + ".tmp"
-    os.makedirs(MODELS_DIR, exist_ok=True)
+    os.makedirs(os.path.dirname(MANIFEST), exist_ok=True)
     with open(tmp, "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=False)
         f.write("\n")
@@ -169,12 +186,13 @@ def Register(name, out_dir, proto, entry):
     }
     record.update(entry)
     record.setdefault("accuracy", None)
-    manifest = LoadManifest()
-    old = [m for m in manifest["models"] if m["name"] == name]
-    if old and old[0].get("accuracy") and old[0].get("sha256") == record["sha256"]:
-        record["accuracy"] = old[0]["accuracy"]
-    manifest["models"] = [m for m in manifest["models"] if m["name"] != name] + [record]
-    SaveManifest(manifest)
+    with ManifestLock():
+        manifest = LoadManifest()
+        old = [m for m in manifest["models"] if m["name"] == name]
+        if old and old[0].get("accuracy") and old[0].get("sha256") == record["sha256"]:
+            record["accuracy"] = old[0]["accuracy"]
+        manifest["models"] = [m for m in manifest["models"] if m["name"] != name] + [record]
+        SaveManifest(manifest)
     return record
 
 

@@ -1,0 +1,1 @@
+Banomaly_scoreJÛX=
