@@ -20,6 +20,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SKIPPED = set()  # zoo models listed in the manifest but not present (make zoo)
 
 
 def varint(n):
@@ -73,13 +74,15 @@ def test_inputs(model):
 
 def zoo_models():
     models = []
+    cache = os.environ.get("ZOO_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "edgerun", "zoo"))
     with open(os.path.join(ROOT, "models", "manifest.json")) as f:
         for m in json.load(f)["models"]:
-            path = os.path.join(ROOT, m["path"])
+            path = os.path.join(ROOT, m["path"].replace("${ZOO_CACHE}", cache))
             if os.path.exists(path):
                 models.append((m["name"], path))
             else:
                 print(f"skip {m['name']}: {m['path']} not present (make zoo)", file=sys.stderr)
+                SKIPPED.add(m["name"])
     demo = os.path.join(ROOT, "models", "demo", "sensor_demo.onnx")
     if os.path.exists(demo):
         models.insert(0, ("sensor_demo", demo))
@@ -96,9 +99,24 @@ def run_json(cmd, out_path):
         return json.load(f), None
 
 
+def iterations_for(args, model, tmp):
+    """args.iterations, fewer where one edgerun run is slow: each runtime gets about
+    args.budget_s seconds per round (at least 20 runs), so the slow models stay measurable."""
+    out = os.path.join(tmp, "probe.json")
+    cmd = [args.edgerun, "bench", model, "-q", "--threads", str(args.threads), "--warmup", "1", "--iterations", "3",
+           "--profile-runs", "0", "--json", out]
+    for f in args.inputs.get(model, []):
+        cmd += ["-i", f]
+    rep, _ = run_json(cmd, out)
+    if rep is None:
+        return args.iterations
+    p50_s = rep["latency_us"]["p50"] / 1e6
+    return max(20, min(args.iterations, int(args.budget_s / max(p50_s, 1e-9))))
+
+
 def ours(args, model, out):
     cmd = [args.edgerun, "bench", model, "-q", "--threads", str(args.threads), "--warmup", str(args.warmup),
-           "--iterations", str(args.iterations), "--json", out]
+           "--iterations", str(args.iterations), "--profile-runs", "0", "--json", out]
     for f in args.inputs.get(model, []):
         cmd += ["-i", f]
     rep, err = run_json(cmd, out)
@@ -159,6 +177,8 @@ def main():
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--iterations", type=int, default=1000)
     p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--budget-s", type=float, default=30.0,
+                   help="seconds per runtime per round that bound the iterations of slow models")
     p.add_argument("--out", default=os.path.join(ROOT, "docs", "performance.md"))
     args = p.parse_args()
     if not os.access(args.edgerun, os.X_OK):
@@ -177,9 +197,13 @@ def main():
             args.inputs[path] = test_inputs(path)
         floor, floor_err = measure(args, ident, tmp)
         floor_p50 = floor.get("theirs", {}).get("p50")
+        requested = args.iterations
         for name, path in zoo_models():
-            print(f"bench {name} ...", file=sys.stderr)
+            args.iterations = iterations_for(args, path, tmp)
+            print(f"bench {name} ({args.iterations} iterations) ...", file=sys.stderr)
             med, errs = measure(args, path, tmp)
+            med["iterations"] = args.iterations
+            args.iterations = requested
             for who, e in errs.items():
                 print(f"  {who}: {e}", file=sys.stderr)
                 failed = failed or who == "ours"
@@ -195,25 +219,28 @@ def main():
         f"- machine: {machine}; intra-op threads: {args.threads} for both runtimes",
         f"- ONNX Runtime: onnxruntime-node {ort_version or 'not available'} through Node.js "
         f"(bench/peers/ort_run.js, sequential, all graph optimizations)",
-        f"- method: {args.warmup} warm-up runs, then {args.iterations} timed runs; the two runtimes alternate "
+        f"- method: {args.warmup} warm-up runs, then up to {args.iterations} timed runs (fewer for slow models: about "
+        f"{args.budget_s:g} s per runtime per round, at least 20; the count is in the table); the two runtimes alternate "
         f"(order flipped every round) for {args.rounds} rounds; each figure is the median over rounds",
         f"- Node.js per-call floor (ONNX Runtime p50 on a float[1,64] Identity model): {fmt(floor_p50)}"
         + (f" ({floor_err.get('theirs')})" if floor_err.get("theirs") else ""),
         "- ratio = edgerun / ONNX Runtime (below 1: edgerun is faster); 'p50 ratio, floor removed' subtracts the "
         "Node.js floor from ONNX Runtime's p50 (n/a where the floor measured above ONNX Runtime's own p50)",
         "",
-        "| model | edgerun p50 | p99 | max | ORT p50 | p99 | max | p50 ratio | p99 ratio | max ratio | p50 ratio, floor removed |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| model | runs | edgerun p50 | p99 | max | ORT p50 | p99 | max | p50 ratio | p99 ratio | max ratio | p50 ratio, floor removed |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, med, errs in rows:
         o, t = med.get("ours", {}), med.get("theirs", {})
         tf = t.get("p50") - floor_p50 if t.get("p50") is not None and floor_p50 is not None else None
-        lines.append(f"| {name} | {fmt(o.get('p50'))} | {fmt(o.get('p99'))} | {fmt(o.get('max'))} | {fmt(t.get('p50'))} | "
+        lines.append(f"| {name} | {med.get('iterations')} | {fmt(o.get('p50'))} | {fmt(o.get('p99'))} | {fmt(o.get('max'))} | {fmt(t.get('p50'))} | "
                      f"{fmt(t.get('p99'))} | {fmt(t.get('max'))} | {ratio(o.get('p50'), t.get('p50'))} | "
                      f"{ratio(o.get('p99'), t.get('p99'))} | {ratio(o.get('max'), t.get('max'))} | {ratio(o.get('p50'), tf)} |")
     notes = sorted({f"{who}: {e}" for _, _, errs in rows for who, e in errs.items()})
     if notes:
         lines += ["", "Not measured:", ""] + [f"- {n}" for n in notes]
+    if SKIPPED:
+        lines += ["", "Zoo models not present when this ran (make zoo builds them): " + ", ".join(sorted(SKIPPED)) + "."]
     lines += ["", "The machines are shared and noisy: compare ratios from the same run, not absolute figures across runs.", ""]
     with open(args.out, "w") as f:
         f.write("\n".join(lines))
