@@ -9,40 +9,17 @@
 
 #include "core/file.h"
 #include "core/npy.h"
+#include "cli_runner.h"
 
 namespace edgerun::bench {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Cmd {
-  int exit_code;
-  std::string output;
-};
+using Cmd = edgerun::testing::CliResult;
+using edgerun::testing::RunCli;
 
-Cmd RunCli(const std::string& args) {
-  FILE* p = popen((std::string(EDGERUN_CLI_PATH) + " " + args + " 2>&1").c_str(), "r");
-  Cmd r{-1, ""};
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int st = pclose(p);
-  r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
-class BenchCliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("edgerun_bench_cli_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Src(const std::string& rel) { return std::string(EDGERUN_SOURCE_DIR) + "/" + rel; }
-  std::string Tmp(const std::string& rel) { return (dir_ / rel).string(); }
-  fs::path dir_;
-};
+class BenchCliTest : public edgerun::testing::CliFixture {};
 
 TEST_F(BenchCliTest, WritesJsonHtmlAndTrace) {
   Cmd r = RunCli("bench " + Src("models/demo/sensor_demo.onnx") + " --iterations 30 --warmup 2 --json " + Tmp("b.json") +

@@ -11,40 +11,19 @@
 #include "core/npy.h"
 #include "edgerun/tensor.h"
 #include "onnx/tensor_proto.h"
+#include "cli_runner.h"
 
 namespace edgerun {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CmdResult {
-  int exit_code;
-  std::string output;  // stdout + stderr
-};
+using CmdResult = testing::CliResult;
+using testing::RunCli;
 
-CmdResult RunCli(const std::string& args) {
-  std::string cmd = std::string(EDGERUN_CLI_PATH) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  CmdResult r{-1, ""};
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int st = pclose(p);
-  r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
-class CliTest : public ::testing::Test {
+class CliTest : public testing::CliFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("edgerun_cli_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Demo(const std::string& rel) { return std::string(EDGERUN_SOURCE_DIR) + "/models/demo/" + rel; }
-  std::string Tmp(const std::string& rel) { return (dir_ / rel).string(); }
-  fs::path dir_;
+  std::string Demo(const std::string& rel) { return Src("models/demo/" + rel); }
 };
 
 TEST_F(CliTest, RunWritesOutputsMatchingTheReference) {
