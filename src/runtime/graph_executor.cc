@@ -95,8 +95,11 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<con
     return Unsupported(std::to_string(n_unsupported) + " unsupported node(s): " + unsupported);
   }
   // Required inputs must be named (an omitted required input would reach a kernel as nothing).
+  std::vector<OpInputRequirements> requirements;
+  requirements.reserve(g.nodes.size());
   for (const auto& node : g.nodes) {
-    OpInputRequirements req = GetInputRequirements(node.domain, node.op_type, node.opset);
+    requirements.push_back(GetInputRequirements(node.domain, node.op_type, node.opset));
+    const OpInputRequirements& req = requirements.back();
     if (!req.known) continue;
     const int n_in = static_cast<int>(node.inputs.size());
     if (n_in < req.min_inputs || n_in > req.max_inputs) {
@@ -175,7 +178,7 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<con
     Step step;
     step.node = &node;
     {
-      OpInputRequirements req = GetInputRequirements(node.domain, node.op_type, node.opset);
+      const OpInputRequirements& req = requirements[order[pos]];
       for (size_t i = 0; i < node.inputs.size(); ++i) {
         const InputRequirement* ri = req.known ? req.ForIndex(i) : nullptr;
         step.required.push_back(ri && ri->required && !ri->accepts_none);

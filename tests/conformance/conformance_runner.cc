@@ -60,9 +60,7 @@ Result<RValue> ReadValue(const std::string& path, const ir::TypeInfo& type) {
   std::string bytes;
   EDGERUN_ASSIGN_OR_RETURN(bytes, ReadFileToString(path));
   const ir::TypeInfo* t = &type;
-  bool optional = false;
   if (t->kind == ir::TypeInfo::Kind::kOptional) {
-    optional = true;
     onnx::OptionalProto op;
     if (!op.ParseFromString(bytes)) return Corruption(path + ": not an OptionalProto");
     if (op.has_tensor_value()) {
@@ -83,7 +81,6 @@ Result<RValue> ReadValue(const std::string& path, const ir::TypeInfo& type) {
     }
     return RValue();
   }
-  (void)optional;
   if (t->kind == ir::TypeInfo::Kind::kSequence) {
     onnx::SequenceProto sp;
     if (!sp.ParseFromString(bytes)) return Corruption(path + ": not a SequenceProto");

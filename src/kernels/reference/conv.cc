@@ -26,13 +26,7 @@ Status ConvTyped(const ConvProblem& p, const Tensor& x, const Tensor& w, const T
   const Acc* xp = AsCompute<T, Acc>(x, x_store);
   const Acc* wp = AsCompute<T, Acc>(w, w_store);
   const Acc* bp = bias ? AsCompute<T, Acc>(*bias, b_store) : nullptr;
-  Acc* yp;
-  if constexpr (std::is_same_v<T, Acc>) {
-    yp = y->data<Acc>();
-  } else {
-    y_store.assign(static_cast<size_t>(y->numel()), Acc(0));
-    yp = y_store.data();
-  }
+  Acc* yp = OutputAsCompute<T, Acc>(y, y_store);
   const WindowGeometry& g = p.geom;
   const int64_t cg = p.channels / p.group;
   const int64_t mg = p.maps / p.group;

@@ -34,6 +34,18 @@ const Acc* AsCompute(const Tensor& t, std::vector<Acc>& storage) {
   }
 }
 
+// Where a kernel writes its Acc results for output `y`: the tensor itself when no conversion is
+// needed, otherwise zero-filled `storage` (copy back with StoreFromCompute).
+template <typename T, typename Acc>
+Acc* OutputAsCompute(Tensor* y, std::vector<Acc>& storage) {
+  if constexpr (std::is_same_v<T, Acc>) {
+    return y->data<Acc>();
+  } else {
+    storage.assign(static_cast<size_t>(y->numel()), Acc(0));
+    return storage.data();
+  }
+}
+
 // Converts `n` compute values into T.
 template <typename T, typename Acc>
 void StoreFromCompute(const Acc* src, int64_t n, T* dst) {

@@ -8,15 +8,6 @@
 namespace edgerun {
 namespace {
 
-// Reads indices as int64 and wraps each into [0, dim); InvalidArgument naming the first bad one.
-Result<std::vector<int64_t>> ReadWrappedIndices(const Tensor& t, int64_t dim) {
-  EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> idx, ReadInt64s(t, "indices"));
-  for (int64_t& i : idx) {
-    EDGERUN_ASSIGN_OR_RETURN(i, WrapIndex(i, dim, "index"));
-  }
-  return idx;
-}
-
 Result<std::unique_ptr<Kernel>> MakeGather(const KernelCreateContext& cc) {
   const int64_t axis_attr = cc.node.GetInt("axis", 0);
   return MakeFnKernel([axis_attr](KernelContext& ctx) -> Status {
@@ -71,23 +62,12 @@ Result<std::unique_ptr<Kernel>> MakeGatherElements(const KernelCreateContext& cc
     if (out->numel() == 0) return Status::Ok();
     const std::vector<int64_t> strides = ContiguousStrides(x.shape());
     const Shape& shape = indices.shape();
-    const size_t r = shape.size();
     return DispatchBySize(x.dtype(), "GatherElements", [&]<typename T>() -> Status {
       const T* src = x.data<T>();
       T* o = out->data<T>();
-      std::vector<int64_t> pos(r, 0);
-      int64_t base = 0;  // data offset of pos with the axis coordinate left out
-      for (int64_t i = 0; i < out->numel(); ++i) {
-        o[i] = src[base + idx[static_cast<size_t>(i)] * strides[ax]];
-        for (size_t k = r; k-- > 0;) {
-          const int64_t step = k == ax ? 0 : strides[k];
-          if (++pos[k] < shape[k]) {
-            base += step;
-            break;
-          }
-          base -= step * (shape[k] - 1);
-          pos[k] = 0;
-        }
+      OffsetSkippingAxis walk(shape, strides, ax);
+      for (int64_t i = 0; i < out->numel(); ++i, walk.Next()) {
+        o[i] = src[walk.base() + idx[static_cast<size_t>(i)] * strides[ax]];
       }
       return Status::Ok();
     });

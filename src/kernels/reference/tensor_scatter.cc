@@ -79,32 +79,18 @@ Result<std::unique_ptr<Kernel>> MakeScatterElements(const KernelCreateContext& c
                                ShapeToString(x.shape()) + " outside axis " + std::to_string(axis));
       }
     }
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> idx, ReadInt64s(indices, "indices"));
-    for (int64_t& i : idx) {
-      EDGERUN_ASSIGN_OR_RETURN(i, WrapIndex(i, x.shape()[ax], "index"));
-    }
+    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> idx, ReadWrappedIndices(indices, x.shape()[ax]));
     EDGERUN_ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, x.dtype(), x.shape()));
     const std::vector<int64_t> strides = ContiguousStrides(x.shape());
     const Shape& shape = indices.shape();
-    const size_t r = shape.size();
     return DispatchAll(x.dtype(), "ScatterElements", [&]<typename T>() -> Status {
       T* o = out->data<T>();
       std::copy(x.data<T>(), x.data<T>() + x.numel(), o);
       const T* u = updates.data<T>();
-      std::vector<int64_t> pos(r, 0);
-      int64_t base = 0;  // data offset of pos with the axis coordinate left out
-      for (int64_t i = 0; i < updates.numel(); ++i) {
-        T& dst = o[base + idx[static_cast<size_t>(i)] * strides[ax]];
+      OffsetSkippingAxis walk(shape, strides, ax);
+      for (int64_t i = 0; i < updates.numel(); ++i, walk.Next()) {
+        T& dst = o[walk.base() + idx[static_cast<size_t>(i)] * strides[ax]];
         dst = Combine(dst, u[i], red);
-        for (size_t k = r; k-- > 0;) {
-          const int64_t step = k == ax ? 0 : strides[k];
-          if (++pos[k] < shape[k]) {
-            base += step;
-            break;
-          }
-          base -= step * (shape[k] - 1);
-          pos[k] = 0;
-        }
       }
       return Status::Ok();
     });

@@ -13,6 +13,14 @@ Result<int64_t> WrapIndex(int64_t index, int64_t dim, const char* what) {
   return index < 0 ? index + dim : index;
 }
 
+Result<std::vector<int64_t>> ReadWrappedIndices(const Tensor& t, int64_t dim) {
+  EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> idx, ReadInt64s(t, "indices"));
+  for (int64_t& i : idx) {
+    EDGERUN_ASSIGN_OR_RETURN(i, WrapIndex(i, dim, "index"));
+  }
+  return idx;
+}
+
 Result<std::vector<int64_t>> NormalizeAxes(const std::vector<int64_t>& axes, int64_t rank, const char* what,
                                            bool allow_duplicates) {
   std::vector<int64_t> out;

@@ -31,6 +31,38 @@ void RegisterTensorUniqueKernels(KernelRegistry& r);     // Unique
 // InvalidArgument naming `what`, the index and the valid range.
 Result<int64_t> WrapIndex(int64_t index, int64_t dim, const char* what);
 
+// Reads an int32/int64 index tensor and wraps each index once into [0, dim); InvalidArgument
+// naming the first index out of [-dim, dim).
+Result<std::vector<int64_t>> ReadWrappedIndices(const Tensor& t, int64_t dim);
+
+// Walks `shape` in row-major order and tracks the offset into data of row-major `strides` with
+// the coordinate along `axis` left out: GatherElements and ScatterElements add
+// index * strides[axis] to base() for the element at each position.
+class OffsetSkippingAxis {
+ public:
+  OffsetSkippingAxis(const Shape& shape, const std::vector<int64_t>& strides, size_t axis)
+      : shape_(shape), strides_(strides), axis_(axis), pos_(shape.size(), 0) {}
+  int64_t base() const { return base_; }
+  void Next() {
+    for (size_t k = shape_.size(); k-- > 0;) {
+      const int64_t step = k == axis_ ? 0 : strides_[k];
+      if (++pos_[k] < shape_[k]) {
+        base_ += step;
+        return;
+      }
+      base_ -= step * (shape_[k] - 1);
+      pos_[k] = 0;
+    }
+  }
+
+ private:
+  const Shape& shape_;
+  const std::vector<int64_t>& strides_;
+  size_t axis_;
+  std::vector<int64_t> pos_;
+  int64_t base_ = 0;
+};
+
 // Normalizes possibly negative axes for `rank`; InvalidArgument when one is out of range or
 // (unless allow_duplicates) repeated.
 Result<std::vector<int64_t>> NormalizeAxes(const std::vector<int64_t>& axes, int64_t rank, const char* what,
