@@ -9,7 +9,8 @@ CMAKE_FLAGS ?=
 
 DEB_PACKAGES := cmake g++ make ccache pkg-config libonnx-dev libprotobuf-dev protobuf-compiler \
   libonnx-testdata libgtest-dev libcli11-dev nlohmann-json3-dev clang libclang-rt-14-dev zlib1g-dev \
-  dataset-fashion-mnist
+  dataset-fashion-mnist libxnnpack-dev libpthreadpool-dev libdnnl-dev libsqlite3-dev libcpp-httplib-dev \
+  libtomlplusplus-dev libssl-dev mosquitto
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 # Paths relative to the checkout, so clones in other folders (CI) hit the same cache entries.

@@ -21,8 +21,11 @@ namespace edgerun {
 struct SessionOptions {
   // Intra-op threads (1 = run on the caller's thread).
   int threads = 1;
+  // Intra-op workers spin while waiting for work instead of yielding (lower latency, burns a core).
+  bool spin = false;
   // Ordered list of execution providers; nodes go to the first provider that claims them.
-  // Known now: "cpu" (portable reference kernels).
+  // "xnnpack" (fast fp32 kernels, NHWC partitions) and "cpu" (the portable reference kernels,
+  // which run everything not claimed before them).
   std::vector<std::string> providers = {"cpu"};
   // Largest single tensor the session may allocate, in bytes.
   uint64_t max_tensor_bytes = kDefaultMaxTensorBytes;

@@ -7,6 +7,7 @@
 
 #include "ops/op_list.h"
 #include "ops/op_schema.h"
+#include "runtime/partitioner.h"
 
 namespace edgerun {
 
@@ -23,11 +24,19 @@ void CollectImplicitInputs(const ir::Node& node, std::vector<std::string>* out) 
   }
 }
 
+bool HasSubgraph(const ir::Node& node) {
+  for (const auto& [n, a] : node.attributes) {
+    if (a.g || !a.graphs.empty()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<const ir::Graph> graph,
                                                               const KernelRegistry& registry,
-                                                              const std::set<std::string>& outer_names) {
+                                                              const std::set<std::string>& outer_names,
+                                                              const std::vector<const ExecutionProvider*>& providers) {
   std::unique_ptr<GraphExecutor> ex(new GraphExecutor());
   ex->graph_ = graph;
   const ir::Graph& g = *graph;
@@ -116,10 +125,9 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<con
       }
     }
   }
-  // Dependencies and topological order (Kahn, stable by model order).
+  // Dependencies and topological order (Kahn, stable by model order, provider runs kept together).
   const size_t n = g.nodes.size();
   std::vector<std::vector<size_t>> users(n);
-  std::vector<int> indegree(n, 0);
   std::vector<std::vector<std::string>> implicit(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& node = g.nodes[i];
@@ -142,27 +150,27 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<con
     }
     for (size_t p : preds) {
       users[p].push_back(i);
-      indegree[i]++;
     }
   }
-  std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
-  for (size_t i = 0; i < n; ++i) {
-    if (indegree[i] == 0) ready.push(i);
-  }
-  std::vector<size_t> order;
-  while (!ready.empty()) {
-    size_t i = ready.top();
-    ready.pop();
-    order.push_back(i);
-    for (size_t u : users[i]) {
-      if (--indegree[u] == 0) ready.push(u);
+  // Provider claims: the first provider in the list that claims a node runs it.
+  std::vector<int> groups(n, -1);
+  for (size_t i = 0; i < n && !providers.empty(); ++i) {
+    if (!implicit[i].empty() || HasSubgraph(g.nodes[i])) continue;
+    for (size_t p = 0; p < providers.size(); ++p) {
+      if (providers[p]->Claims(g, g.nodes[i])) {
+        groups[i] = static_cast<int>(p);
+        break;
+      }
     }
   }
+  std::vector<size_t> order = GroupedTopologicalOrder(users, groups);
   if (order.size() != n) {
+    std::vector<bool> scheduled(n, false);
+    for (size_t i : order) scheduled[i] = true;
     std::string cyc;
     int k = 0;
     for (size_t i = 0; i < n && k < 8; ++i) {
-      if (indegree[i] > 0) {
+      if (!scheduled[i]) {
         cyc += (k++ ? ", " : "") + g.nodes[i].Describe();
       }
     }
@@ -172,18 +180,84 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<con
   std::set<std::string> visible = outer_names;
   for (const auto& [name, s] : ex->slot_of_) visible.insert(name);
 
+  // Execution units: single reference nodes and compiled partitions.
+  std::vector<Segment> segments = ProviderSegments(order, groups);
+  std::vector<const ir::Node*> unit_nodes;      // node each step runs as
+  std::vector<int> unit_source;                 // original node index, or -1 for a partition
+  std::vector<std::unique_ptr<Kernel>> unit_kernels;
+  {
+    // Names consumed by each position (direct and implicit inputs), and graph outputs.
+    std::set<std::string> graph_outputs;
+    for (const auto& vi : g.outputs) graph_outputs.insert(vi.name);
+    size_t seg = 0;
+    for (size_t p = 0; p < order.size();) {
+      if (seg < segments.size() && segments[seg].begin == p) {
+        const Segment& sg = segments[seg++];
+        Partition part;
+        std::set<std::string> produced_inside;
+        for (size_t q = sg.begin; q < sg.end; ++q) {
+          const ir::Node& nd = g.nodes[order[q]];
+          part.nodes.push_back(&nd);
+          for (const auto& in : nd.inputs) {
+            if (in.empty() || produced_inside.count(in) || g.IsInitializer(in)) continue;
+            if (std::find(part.inputs.begin(), part.inputs.end(), in) == part.inputs.end()) part.inputs.push_back(in);
+          }
+          for (const auto& o : nd.outputs) {
+            if (!o.empty()) produced_inside.insert(o);
+          }
+        }
+        // Outputs: produced inside, used after the segment or by the graph.
+        std::set<std::string> used_outside;
+        for (size_t q = 0; q < order.size(); ++q) {
+          if (q >= sg.begin && q < sg.end) continue;
+          for (const auto& in : g.nodes[order[q]].inputs) used_outside.insert(in);
+          for (const auto& in : implicit[order[q]]) used_outside.insert(in);
+        }
+        for (size_t q = sg.begin; q < sg.end; ++q) {
+          for (const auto& o : g.nodes[order[q]].outputs) {
+            if (!o.empty() && (used_outside.count(o) || graph_outputs.count(o))) part.outputs.push_back(o);
+          }
+        }
+        const ExecutionProvider* prov = providers[static_cast<size_t>(sg.group)];
+        auto node = std::make_unique<ir::Node>();
+        node->name = std::string(prov->name()) + "_partition_" + std::to_string(ex->partition_nodes_.size()) + " (" +
+                     std::to_string(part.nodes.size()) + " nodes from '" + part.nodes.front()->name + "')";
+        node->op_type = std::string(prov->name()) + "Partition";
+        node->domain = "com.edgerun.provider";
+        node->inputs = part.inputs;
+        node->outputs = part.outputs;
+        auto kernel = prov->Compile(g, part);
+        if (!kernel.ok()) return kernel.status().WithContext(std::string(prov->name()) + " provider");
+        unit_nodes.push_back(node.get());
+        unit_source.push_back(-1);
+        unit_kernels.push_back(std::move(kernel).value());
+        ex->partition_nodes_.push_back(std::move(node));
+        p = sg.end;
+      } else {
+        unit_nodes.push_back(&g.nodes[order[p]]);
+        unit_source.push_back(static_cast<int>(order[p]));
+        unit_kernels.push_back(nullptr);
+        ++p;
+      }
+    }
+  }
+
   std::map<int, size_t> last_use;
-  for (size_t pos = 0; pos < order.size(); ++pos) {
-    const ir::Node& node = g.nodes[order[pos]];
+  for (size_t pos = 0; pos < unit_nodes.size(); ++pos) {
+    const ir::Node& node = *unit_nodes[pos];
+    const int src = unit_source[pos];
     Step step;
     step.node = &node;
-    {
-      const OpInputRequirements& req = requirements[order[pos]];
+    if (src >= 0) {
+      const OpInputRequirements& req = requirements[static_cast<size_t>(src)];
       for (size_t i = 0; i < node.inputs.size(); ++i) {
         const InputRequirement* ri = req.known ? req.ForIndex(i) : nullptr;
         step.required.push_back(ri && ri->required && !ri->accepts_none);
         step.tensor_only.push_back(ri && ri->tensor_only);
       }
+    } else {
+      step.required.assign(node.inputs.size(), true);
+      step.tensor_only.assign(node.inputs.size(), true);
     }
     for (const auto& in : node.inputs) {
       if (in.empty()) {
@@ -196,11 +270,17 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<con
         step.inputs.push_back(outer_ref(in));
       }
     }
-    for (const auto& name : implicit[order[pos]]) {
+    if (src >= 0) for (const auto& name : implicit[static_cast<size_t>(src)]) {
       auto it = ex->slot_of_.find(name);
       if (it != ex->slot_of_.end()) last_use[it->second] = pos;
     }
     for (const auto& o : node.outputs) step.outputs.push_back(o.empty() ? -1 : ex->slot_of_[o]);
+    if (src < 0) {
+      step.kernel = std::move(unit_kernels[pos]);
+      ex->steps_.push_back(std::move(step));
+      ex->order_.push_back(&node);
+      continue;
+    }
     const KernelFactory* factory = registry.Find(node.domain, node.op_type, node.opset);
     KernelCreateContext kcc{node, node.opset,
                             [&registry, &visible, graph](const ir::Graph& sub) -> Result<std::unique_ptr<SubgraphRunner>> {
@@ -224,7 +304,7 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<con
     auto it = ex->slot_of_.find(vi.name);
     if (it != ex->slot_of_.end()) {
       ex->output_slots_.push_back(it->second);
-      last_use[it->second] = order.size();  // never freed
+      last_use[it->second] = unit_nodes.size();  // never freed
     } else if (outer_names.count(vi.name)) {
       ex->output_slots_.push_back(outer_ref(vi.name));
     } else {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/kernel.h"
+#include "runtime/provider.h"
 
 namespace edgerun {
 
@@ -18,10 +19,12 @@ class GraphExecutor final : public SubgraphRunner {
  public:
   // `outer_names` are names visible from enclosing graphs (empty for the main graph).
   // Fails naming the node for undefined inputs, cycles, duplicate outputs and unsupported ops
-  // (all unsupported ops are listed at once).
+  // (all unsupported ops are listed at once). Nodes claimed by `providers` (in priority order)
+  // run as compiled partitions; the rest on `registry`'s kernels.
   static Result<std::unique_ptr<GraphExecutor>> Create(std::shared_ptr<const ir::Graph> graph,
                                                        const KernelRegistry& registry,
-                                                       const std::set<std::string>& outer_names);
+                                                       const std::set<std::string>& outer_names,
+                                                       const std::vector<const ExecutionProvider*>& providers = {});
 
   const ir::Graph& graph() const override { return *graph_; }
   // inputs bind to graph().inputs in order; a kNone input falls back to the initializer of the
@@ -34,7 +37,7 @@ class GraphExecutor final : public SubgraphRunner {
   // Called after each node of this graph (not of subgraphs) runs; see SessionOptions.
   void set_node_observer(NodeObserver o) { observer_ = std::move(o); }
 
-  // Nodes in execution order.
+  // Nodes in execution order (a compiled partition appears as one synthetic node).
   const std::vector<const ir::Node*>& order() const { return order_; }
 
  private:
@@ -58,6 +61,7 @@ class GraphExecutor final : public SubgraphRunner {
   std::vector<int> output_slots_;  // -2 - k for outer names
   std::vector<Step> steps_;
   std::vector<const ir::Node*> order_;
+  std::vector<std::unique_ptr<ir::Node>> partition_nodes_;  // synthetic nodes of compiled partitions
   NodeObserver observer_;
 };
 

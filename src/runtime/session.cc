@@ -34,12 +34,8 @@ TensorInfo ToTensorInfo(const ir::ValueInfo& vi) {
 }
 
 Result<std::unique_ptr<SessionImpl>> SessionImpl::Create(onnxio::Model model, const SessionOptions& options) {
-  for (const auto& p : options.providers) {
-    if (p != "cpu" && p != "reference") {
-      return InvalidArgument("unknown execution provider '" + p + "' (available: cpu)");
-    }
-  }
   if (options.threads < 1) return InvalidArgument("threads must be at least 1, got " + std::to_string(options.threads));
+  if (options.providers.empty()) return InvalidArgument("the provider list is empty (use \"cpu\" for the reference kernels)");
   SetMaxTensorBytes(options.max_tensor_bytes);
   SetMaxLoopIterations(options.max_loop_iterations);
   auto impl = std::make_unique<SessionImpl>();
@@ -47,7 +43,17 @@ Result<std::unique_ptr<SessionImpl>> SessionImpl::Create(onnxio::Model model, co
   impl->options_ = options;
   impl->registry_ = std::make_unique<KernelRegistry>();
   RegisterReferenceKernels(*impl->registry_);
-  EDGERUN_ASSIGN_OR_RETURN(impl->executor_, GraphExecutor::Create(impl->model_.graph, *impl->registry_, {}));
+  impl->pool_ = std::make_unique<ThreadPool>(options.threads, options.spin);
+  ProviderContext pctx{options.threads, impl->pool_->pool()};
+  std::vector<const ExecutionProvider*> providers;
+  for (const auto& name : options.providers) {
+    std::unique_ptr<ExecutionProvider> p;
+    EDGERUN_ASSIGN_OR_RETURN(p, CreateProvider(name, pctx));
+    if (!p) break;  // "cpu": the reference kernels take everything after it
+    providers.push_back(p.get());
+    impl->providers_.push_back(std::move(p));
+  }
+  EDGERUN_ASSIGN_OR_RETURN(impl->executor_, GraphExecutor::Create(impl->model_.graph, *impl->registry_, {}, providers));
   if (options.node_observer) impl->executor_->set_node_observer(options.node_observer);
   for (const auto* vi : impl->model_.graph->RealInputs()) impl->inputs_.push_back(ToTensorInfo(*vi));
   for (const auto& vi : impl->model_.graph->outputs) impl->outputs_.push_back(ToTensorInfo(vi));

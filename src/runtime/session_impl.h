@@ -10,6 +10,8 @@
 #include "kernels/kernel.h"
 #include "onnx/model_loader.h"
 #include "runtime/graph_executor.h"
+#include "runtime/provider.h"
+#include "runtime/thread_pool.h"
 
 namespace edgerun {
 
@@ -30,6 +32,8 @@ class SessionImpl {
   onnxio::Model model_;
   SessionOptions options_;
   std::unique_ptr<KernelRegistry> registry_;
+  std::unique_ptr<ThreadPool> pool_;  // before providers_ and executor_: they use it
+  std::vector<std::unique_ptr<ExecutionProvider>> providers_;
   std::unique_ptr<GraphExecutor> executor_;
   std::vector<TensorInfo> inputs_;
   std::vector<TensorInfo> outputs_;
