@@ -27,6 +27,9 @@ struct SessionOptions {
   // "xnnpack" (fast fp32 kernels, NHWC partitions) and "cpu" (the portable reference kernels,
   // which run everything not claimed before them).
   std::vector<std::string> providers = {"cpu"};
+  // Graph optimization level applied at session creation: "none", "basic" (constant folding,
+  // dead nodes, redundant casts/reshapes, BatchNorm folding) or "all" (plus fusions).
+  std::string graph_optimization = "all";
   // Largest single tensor the session may allocate, in bytes.
   uint64_t max_tensor_bytes = kDefaultMaxTensorBytes;
   // Loop iterations after which a run fails instead of hanging on a loop that never ends.

@@ -17,6 +17,9 @@ void AddRunCommand(CLI::App& app, int* exit_code);
 void AddInfoCommand(CLI::App& app, int* exit_code);
 void AddBenchCommand(CLI::App& app, int* exit_code);
 void AddPlanCommand(CLI::App& app, int* exit_code);
+void AddOptimizeCommand(CLI::App& app, int* exit_code);
+void AddAgentCommand(CLI::App& app, int* exit_code);
+void AddCloudCommand(CLI::App& app, int* exit_code);
 
 // Reads an input file (.pb TensorProto or .npy) into a tensor; the error names the file.
 Result<Tensor> ReadTensorFile(const std::string& path);

@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   edgerun::cli::AddRunCommand(app, &exit_code);
   edgerun::cli::AddBenchCommand(app, &exit_code);
   edgerun::cli::AddPlanCommand(app, &exit_code);
+  edgerun::cli::AddOptimizeCommand(app, &exit_code);
+  edgerun::cli::AddAgentCommand(app, &exit_code);
+  edgerun::cli::AddCloudCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

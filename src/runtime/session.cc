@@ -3,6 +3,7 @@
 #include <set>
 
 #include "onnx/model_loader.h"
+#include "passes/pipeline.h"
 #include "runtime/session_impl.h"
 
 namespace edgerun {
@@ -41,6 +42,14 @@ Result<std::unique_ptr<SessionImpl>> SessionImpl::Create(onnxio::Model model, co
   auto impl = std::make_unique<SessionImpl>();
   impl->model_ = std::move(model);
   impl->options_ = options;
+  passes::OptLevel level;
+  EDGERUN_ASSIGN_OR_RETURN(level, passes::ParseOptLevel(options.graph_optimization));
+  if (level != passes::OptLevel::kNone) {
+    // The loaded graph may be shared with the caller's Model copy: optimize a private copy.
+    auto optimized = std::make_shared<ir::Graph>(*impl->model_.graph);
+    EDGERUN_RETURN_IF_ERROR(passes::OptimizeGraph(*optimized, level));
+    impl->model_.graph = std::move(optimized);
+  }
   impl->registry_ = std::make_unique<KernelRegistry>();
   RegisterReferenceKernels(*impl->registry_);
   impl->pool_ = std::make_unique<ThreadPool>(options.threads, options.spin);

@@ -1,0 +1,4 @@
+// Version string of the cloud service (reported by its /metrics and logs).
+namespace edgerun::cloud {
+const char* CloudVersion() { return "0.1.0"; }
+}  // namespace edgerun::cloud
