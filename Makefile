@@ -49,11 +49,12 @@ unit: build
 	cd $(BUILD) && ctest -L unit --output-on-failure -j$(JOBS) | tail -n 25
 
 conformance: build
-	./$(BUILD)/edgerun_conformance --ratchet tests/conformance/ratchet.txt
+	./$(BUILD)/edgerun_conformance --providers cpu --providers xnnpack,cpu --ratchet tests/conformance/ratchet.txt
 
 # Regenerates docs/conformance.md and raises the ratchet to the current counts.
 conformance-doc: build
-	./$(BUILD)/edgerun_conformance --doc docs/conformance.md --ratchet tests/conformance/ratchet.txt --update-ratchet
+	./$(BUILD)/edgerun_conformance --providers cpu --providers xnnpack,cpu --doc docs/conformance.md \
+	  --ratchet tests/conformance/ratchet.txt --update-ratchet
 
 # One clang build with ASan + UBSan (and libFuzzer coverage) serves both the sanitizer run of the
 # unit tests and the fuzz target, so CI compiles the library twice, not three times.

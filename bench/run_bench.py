@@ -99,12 +99,12 @@ def run_json(cmd, out_path):
         return json.load(f), None
 
 
-def iterations_for(args, model, tmp):
+def iterations_for(args, model, tmp, threads=None):
     """args.iterations, fewer where one edgerun run is slow: each runtime gets about
     args.budget_s seconds per round (at least 20 runs), so the slow models stay measurable."""
     out = os.path.join(tmp, "probe.json")
-    cmd = [args.edgerun, "bench", model, "-q", "--threads", str(args.threads), "--warmup", "1", "--iterations", "3",
-           "--profile-runs", "0", "--json", out]
+    cmd = [args.edgerun, "bench", model, "-q", "--threads", str(threads or args.threads), "--providers", args.providers,
+           "--warmup", "1", "--iterations", "3", "--profile-runs", "0", "--json", out]
     for f in args.inputs.get(model, []):
         cmd += ["-i", f]
     rep, _ = run_json(cmd, out)
@@ -114,16 +114,22 @@ def iterations_for(args, model, tmp):
     return max(20, min(args.iterations, int(args.budget_s / max(p50_s, 1e-9))))
 
 
+STATS = ("p50", "p99", "max", "cold", "rss")
+
+
 def ours(args, model, out):
-    cmd = [args.edgerun, "bench", model, "-q", "--threads", str(args.threads), "--warmup", str(args.warmup),
-           "--iterations", str(args.iterations), "--profile-runs", "0", "--json", out]
+    cmd = [args.edgerun, "bench", model, "-q", "--threads", str(args.threads), "--providers", args.providers,
+           "--warmup", str(args.warmup), "--iterations", str(args.iterations), "--profile-runs", "0", "--json", out]
     for f in args.inputs.get(model, []):
         cmd += ["-i", f]
     rep, err = run_json(cmd, out)
     if rep is None:
         return None, err
     l = rep["latency_us"]
-    return {"p50": l["p50"] / 1e3, "p99": l["p99"] / 1e3, "max": l["max"] / 1e3, "machine": rep["machine"]}, None
+    cold = (rep.get("session_create_ms") or 0) + (rep.get("first_inference_ms") or 0)
+    return {"p50": l["p50"] / 1e3, "p99": l["p99"] / 1e3, "max": l["max"] / 1e3, "cold": cold,
+            "rss": rep.get("peak_rss_bytes") or 0, "machine": rep["machine"],
+            "allocs": rep.get("allocations_per_run"), "arena": rep.get("arena_bytes")}, None
 
 
 def theirs(args, model, out):
@@ -135,7 +141,10 @@ def theirs(args, model, out):
     if rep is None:
         return None, err
     l = rep["latency_ms"]
-    return {"p50": l["p50"], "p99": l["p99"], "max": l["max"], "version": rep.get("version", "?")}, None
+    cold = rep.get("session_create_ms", 0) + rep.get("first_inference_ms", 0)
+    rss = max(0, rep.get("peak_rss_bytes", 0) - rep.get("node_baseline_rss_bytes", 0))
+    return {"p50": l["p50"], "p99": l["p99"], "max": l["max"], "cold": cold, "rss": rss,
+            "version": rep.get("version", "?")}, None
 
 
 def measure(args, model, tmp):
@@ -157,8 +166,9 @@ def measure(args, model, tmp):
     med = {}
     for name, rs in runs.items():
         if rs:
-            med[name] = {k: statistics.median(x[k] for x in rs) for k in ("p50", "p99", "max")}
-            med[name].update({k: v for k, v in rs[0].items() if k not in ("p50", "p99", "max")})
+            med[name] = {k: statistics.median(x[k] for x in rs) for k in STATS}
+            med[name]["max"] = max(x["max"] for x in rs)  # the worst case over all rounds
+            med[name].update({k: v for k, v in rs[0].items() if k not in STATS})
     return med, errors
 
 
@@ -170,22 +180,111 @@ def ratio(a, b):
     return "n/a" if a is None or b is None or b <= 0 else f"{a / b:.2f}"
 
 
+def mib(b):
+    return "n/a" if not b else f"{b / 2**20:.1f} MiB"
+
+
+def bench_set(args, models, tmp, threads):
+    """Measures every model with `threads` intra-op threads for both runtimes."""
+    saved_threads, requested = args.threads, args.iterations
+    args.threads = threads
+    rows, failed = [], False
+    for name, path in models:
+        args.iterations = iterations_for(args, path, tmp)
+        print(f"bench {name}, {threads} thread(s) ({args.iterations} iterations) ...", file=sys.stderr)
+        med, errs = measure(args, path, tmp)
+        med["iterations"] = args.iterations
+        args.iterations = requested
+        for who, e in errs.items():
+            print(f"  {who}: {e}", file=sys.stderr)
+            failed = failed or who == "ours"
+        rows.append((name, med, errs))
+    args.threads = saved_threads
+    return rows, failed
+
+
+def latency_table(rows, floor_p50):
+    lines = [
+        "| model | runs | edgerun p50 | p99 | max | p99/p50 | ORT p50 | p99 | max | p99/p50 | p50 ratio | p99 ratio | max ratio | p50 ratio, floor removed |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, med, errs in rows:
+        o, t = med.get("ours", {}), med.get("theirs", {})
+        tf = t.get("p50") - floor_p50 if t.get("p50") is not None and floor_p50 is not None else None
+        lines.append(f"| {name} | {med.get('iterations')} | {fmt(o.get('p50'))} | {fmt(o.get('p99'))} | {fmt(o.get('max'))} | "
+                     f"{ratio(o.get('p99'), o.get('p50'))} | {fmt(t.get('p50'))} | {fmt(t.get('p99'))} | {fmt(t.get('max'))} | "
+                     f"{ratio(t.get('p99'), t.get('p50'))} | {ratio(o.get('p50'), t.get('p50'))} | "
+                     f"{ratio(o.get('p99'), t.get('p99'))} | {ratio(o.get('max'), t.get('max'))} | {ratio(o.get('p50'), tf)} |")
+    return lines
+
+
+def agent_section(args):
+    """Runs build/edgerun_agent_bench (the edge agent's targets) and formats its JSON."""
+    exe = os.path.join(os.path.dirname(args.edgerun), "edgerun_agent_bench")
+    if not os.access(exe, os.X_OK):
+        return ["", "## Edge agent", "", f"Not measured: {exe} is not built."]
+    with tempfile.TemporaryDirectory(prefix="edgerun_agent_bench_") as tmp:
+        out = os.path.join(tmp, "agent.json")
+        print("bench edge agent ...", file=sys.stderr)
+        r = subprocess.run([exe, "--json", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            return ["", "## Edge agent", "", f"Not measured: edgerun_agent_bench exit {r.returncode}: {r.stderr.strip()[-300:]}"]
+        with open(out) as f:
+            j = json.load(f)
+    lat, thr, com = j["latency"], j["throughput"], j["commit"]
+
+    def st(ok):
+        return "met" if ok else "NOT met"
+
+    off, on = lat["sync_off"], lat["sync_on"]
+    return [
+        "",
+        "## Edge agent (sensor_mlp, `edgerun_agent_bench`)",
+        "",
+        f"The agent's Infer path with the uploader off and on (paced at {lat['rate_hz']:g} Hz, {lat['rounds']} rounds of "
+        f"{lat['runs_per_round']} alternating off/on, p99 = median of the rounds' p99), sustained Infer throughput "
+        "with about 20% of results routed to the outbox while syncing to a loopback HTTP endpoint, and the outbox's "
+        "commit rate (SQLite WAL, one transaction per batch).",
+        "",
+        "| measure | value | target | status |",
+        "|---|---|---|---|",
+        f"| Infer p99, sync off / on | {lat['median_round_p99_off_us']:.1f} us / {lat['median_round_p99_on_us']:.1f} us "
+        f"(ratio {lat['p99_ratio_on_over_off']:.3f}) | ratio <= 1.1 | {st(lat['p99_ratio_on_over_off'] <= 1.1)} |",
+        f"| Infer p50 / max, sync off | {off.get('p50_us', 0):.1f} us / {off.get('max_us', 0):.1f} us | | |",
+        f"| Infer p50 / max, sync on | {on.get('p50_us', 0):.1f} us / {on.get('max_us', 0):.1f} us | | |",
+        f"| sustained Infer/s, {100 * thr['routed_fraction']:.1f}% routed, syncing | {thr['inferences_per_s']:.0f}/s "
+        f"({thr['uploaded_during_run']} events uploaded, {thr['queue_full_drops']} queue-full drops) | >= 10,000/s | "
+        f"{st(thr['inferences_per_s'] >= 10000)} |",
+        f"| outbox commits, synchronous=FULL | {com['full']['events_per_s']:.0f} events/s | >= 20,000/s | "
+        f"{st(com['full']['events_per_s'] >= 20000)} |",
+        f"| outbox commits, synchronous=NORMAL | {com['normal']['events_per_s']:.0f} events/s | | |",
+    ]
+
+
+def get(rows, name, who, key):
+    for n, med, _ in rows:
+        if n == name:
+            return med.get(who, {}).get(key)
+    return None
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--edgerun", default=os.path.join(ROOT, "build", "edgerun"))
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--providers", default="xnnpack,cpu", help="edgerun's provider list")
     p.add_argument("--warmup", type=int, default=20)
-    p.add_argument("--iterations", type=int, default=1000)
+    p.add_argument("--iterations", type=int, default=2000)
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--budget-s", type=float, default=30.0,
+    p.add_argument("--budget-s", type=float, default=75.0,
                    help="seconds per runtime per round that bound the iterations of slow models")
+    p.add_argument("--two-thread-models", default="sensor_mlp,vibration_cnn1d,mobilenet_v2,squeezenet1_1,resnet18",
+                   help="models measured again with 2 threads")
     p.add_argument("--out", default=os.path.join(ROOT, "docs", "performance.md"))
     args = p.parse_args()
+    args.threads = 1
     if not os.access(args.edgerun, os.X_OK):
         print(f"error: {args.edgerun} is not built (make build)", file=sys.stderr)
         return 1
-    failed = False
-    rows = []
     with tempfile.TemporaryDirectory(prefix="edgerun_bench_") as tmp:
         ident = os.path.join(tmp, "identity.onnx")
         with open(ident, "wb") as f:
@@ -193,55 +292,102 @@ def main():
         ident_in = os.path.join(tmp, "identity_x.npy")
         write_npy_zeros(ident_in)
         args.inputs = {ident: [ident_in]}
-        for _, path in zoo_models():
+        models = zoo_models()
+        for _, path in models:
             args.inputs[path] = test_inputs(path)
         floor, floor_err = measure(args, ident, tmp)
         floor_p50 = floor.get("theirs", {}).get("p50")
-        requested = args.iterations
-        for name, path in zoo_models():
-            args.iterations = iterations_for(args, path, tmp)
-            print(f"bench {name} ({args.iterations} iterations) ...", file=sys.stderr)
-            med, errs = measure(args, path, tmp)
-            med["iterations"] = args.iterations
-            args.iterations = requested
-            for who, e in errs.items():
-                print(f"  {who}: {e}", file=sys.stderr)
-                failed = failed or who == "ours"
-            rows.append((name, med, errs))
-    machine = next((m["ours"]["machine"] for _, m, _ in rows if "ours" in m), "unknown")
-    ort_version = next((m["theirs"].get("version") for _, m, _ in rows if "theirs" in m), None)
+        rows1, failed1 = bench_set(args, models, tmp, 1)
+        two = [m for m in models if m[0] in args.two_thread_models.split(",")]
+        rows2, failed2 = bench_set(args, two, tmp, 2)
+    failed = failed1 or failed2
+    machine = next((m["ours"]["machine"] for _, m, _ in rows1 if "ours" in m), "unknown")
+    ort_version = next((m["theirs"].get("version") for _, m, _ in rows1 if "theirs" in m), None)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Performance: edgerun vs ONNX Runtime",
         "",
         f"Generated by `make bench` (bench/run_bench.py) on {now}.",
         "",
-        f"- machine: {machine}; intra-op threads: {args.threads} for both runtimes",
+        f"- machine: {machine}; batch 1, fp32; edgerun providers: {args.providers} (graph optimization: all)",
         f"- ONNX Runtime: onnxruntime-node {ort_version or 'not available'} through Node.js "
         f"(bench/peers/ort_run.js, sequential, all graph optimizations)",
-        f"- method: {args.warmup} warm-up runs, then up to {args.iterations} timed runs (fewer for slow models: about "
-        f"{args.budget_s:g} s per runtime per round, at least 20; the count is in the table); the two runtimes alternate "
-        f"(order flipped every round) for {args.rounds} rounds; each figure is the median over rounds",
+        f"- method: {args.warmup} warm-up runs, then up to {args.iterations} timed runs (fewer only where a model is too slow "
+        f"for about {args.budget_s:g} s per runtime per round; the count is in the table); the two runtimes alternate "
+        f"(order flipped every round) for {args.rounds} rounds; each figure is the median over rounds, except max, "
+        "which is the worst over all rounds",
         f"- Node.js per-call floor (ONNX Runtime p50 on a float[1,64] Identity model): {fmt(floor_p50)}"
         + (f" ({floor_err.get('theirs')})" if floor_err.get("theirs") else ""),
         "- ratio = edgerun / ONNX Runtime (below 1: edgerun is faster); 'p50 ratio, floor removed' subtracts the "
         "Node.js floor from ONNX Runtime's p50 (n/a where the floor measured above ONNX Runtime's own p50)",
         "",
-        "| model | runs | edgerun p50 | p99 | max | ORT p50 | p99 | max | p50 ratio | p99 ratio | max ratio | p50 ratio, floor removed |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "## Latency, 1 thread",
+        "",
+    ] + latency_table(rows1, floor_p50) + [
+        "",
+        "## Latency, 2 threads",
+        "",
+    ] + latency_table(rows2, floor_p50) + [
+        "",
+        "## Cold start and memory (1 thread)",
+        "",
+        "Cold start = session creation (load, optimize, compile) + first inference, in the benchmarking process. "
+        "Peak RSS: edgerun's whole process; ONNX Runtime's Node.js process minus Node.js's own peak before loading "
+        "ONNX Runtime.",
+        "",
+        "| model | edgerun cold start | ORT cold start | ratio | edgerun peak RSS | ORT peak RSS - Node.js | ratio | edgerun arena | heap allocations per run |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, med, errs in rows:
+    for name, med, _ in rows1:
         o, t = med.get("ours", {}), med.get("theirs", {})
-        tf = t.get("p50") - floor_p50 if t.get("p50") is not None and floor_p50 is not None else None
-        lines.append(f"| {name} | {med.get('iterations')} | {fmt(o.get('p50'))} | {fmt(o.get('p99'))} | {fmt(o.get('max'))} | {fmt(t.get('p50'))} | "
-                     f"{fmt(t.get('p99'))} | {fmt(t.get('max'))} | {ratio(o.get('p50'), t.get('p50'))} | "
-                     f"{ratio(o.get('p99'), t.get('p99'))} | {ratio(o.get('max'), t.get('max'))} | {ratio(o.get('p50'), tf)} |")
-    notes = sorted({f"{who}: {e}" for _, _, errs in rows for who, e in errs.items()})
+        allocs = o.get("allocs")
+        lines.append(f"| {name} | {fmt(o.get('cold'))} | {fmt(t.get('cold'))} | {ratio(o.get('cold'), t.get('cold'))} | "
+                     f"{mib(o.get('rss'))} | {mib(t.get('rss'))} | {ratio(o.get('rss'), t.get('rss'))} | "
+                     f"{mib(o.get('arena')) if o.get('arena') else 'none'} | {'n/a' if allocs is None else f'{allocs:g}'} |")
+
+    # The issue's targets, evaluated from the tables above.
+    def check(ok):
+        return "n/a" if ok is None else ("met" if ok else "NOT met")
+
+    def le(a, b, k=1.0):
+        return None if a is None or b is None or b <= 0 else a / b <= k
+
+    targets = []
+    for th, rows in ((1, rows1), (2, rows2)):
+        for m in ("mobilenet_v2", "squeezenet1_1", "resnet18"):
+            o, t = get(rows, m, "ours", "p50"), get(rows, m, "theirs", "p50")
+            targets.append((f"{m} p50 <= 1.0x ORT, {th} thread(s)", ratio(o, t), check(le(o, t))))
+        for m in ("sensor_mlp", "vibration_cnn1d"):
+            o, t = get(rows, m, "ours", "p50"), get(rows, m, "theirs", "p50")
+            tf = t - floor_p50 if t is not None and floor_p50 is not None and t > floor_p50 else None
+            targets.append((f"{m} p50 <= 0.5x ORT minus Node.js floor, {th} thread(s) (raw ratio {ratio(o, t)})",
+                            ratio(o, tf), check(le(o, tf, 0.5)) if tf else "n/a: ORT p50 is below the floor"))
+    for name, med, _ in rows1:
+        o = med.get("ours", {})
+        if o.get("p50") and med.get("iterations", 0) >= 2000:
+            tr = o["p99"] / o["p50"]
+            targets.append((f"{name} p99/p50 <= 1.15 over {med['iterations']} runs, 1 thread (max {fmt(o.get('max'))})",
+                            f"{tr:.2f}", check(tr <= 1.15)))
+        elif o.get("p50"):
+            targets.append((f"{name} p99/p50 <= 1.15, 1 thread", f"{o['p99'] / o['p50']:.2f} over {med.get('iterations')} runs",
+                            "n/a: fewer than 2,000 runs"))
+        c, tc = o.get("cold"), med.get("theirs", {}).get("cold")
+        targets.append((f"{name} cold start <= 0.5x ORT", ratio(c, tc), check(le(c, tc, 0.5))))
+    o, t = get(rows1, "mobilenet_v2", "ours", "rss"), get(rows1, "mobilenet_v2", "theirs", "rss")
+    targets.append(("mobilenet_v2 peak RSS <= ORT's (minus Node.js)", ratio(o, t), check(le(o, t))))
+    a, b = get(rows1, "resnet18", "ours", "p50"), get(rows2, "resnet18", "ours", "p50")
+    sp = a / b if a and b else None
+    targets.append(("resnet18: 2 threads >= 1.7x faster than 1", "n/a" if sp is None else f"{sp:.2f}x",
+                    check(None if sp is None else sp >= 1.7)))
+    lines += ["", "## Targets (fast CPU path issue)", "", "| target | measured | status |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in targets]
+    notes = sorted({f"{who}: {e}" for rows in (rows1, rows2) for _, _, errs in rows for who, e in errs.items()})
     if notes:
         lines += ["", "Not measured:", ""] + [f"- {n}" for n in notes]
     if SKIPPED:
         lines += ["", "Zoo models not present when this ran (make zoo builds them): " + ", ".join(sorted(SKIPPED)) + "."]
     lines += ["", "The machines are shared and noisy: compare ratios from the same run, not absolute figures across runs.", ""]
+    lines += agent_section(args)
     with open(args.out, "w") as f:
         f.write("\n".join(lines))
     print(f"wrote {args.out}", file=sys.stderr)

@@ -82,6 +82,8 @@ function summarize(times) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
+  // Node.js's own peak RSS before ONNX Runtime is loaded: subtracted to get ONNX Runtime's share.
+  const baselineRssKb = process.resourceUsage().maxRSS;
   const ort = requireOrt();
   if (!fs.existsSync(o.model)) throw new Error(`${o.model}: no such file`);
   const specs = o.inputs.length ? o.inputs : defaultInputs(o.model);
@@ -120,6 +122,8 @@ async function main() {
     session_create_ms: Math.round(createMs * 1e4) / 1e4,
     first_inference_ms: Math.round(firstMs * 1e4) / 1e4,
     latency_ms: summarize(times),
+    peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+    node_baseline_rss_bytes: baselineRssKb * 1024,
     node: process.version,
     date: new Date().toISOString(),
   };

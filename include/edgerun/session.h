@@ -26,7 +26,7 @@ struct SessionOptions {
   // Ordered list of execution providers; nodes go to the first provider that claims them.
   // "xnnpack" (fast fp32 kernels, NHWC partitions) and "cpu" (the portable reference kernels,
   // which run everything not claimed before them).
-  std::vector<std::string> providers = {"cpu"};
+  std::vector<std::string> providers = {"xnnpack", "cpu"};
   // Graph optimization level applied at session creation: "none", "basic" (constant folding,
   // dead nodes, redundant casts/reshapes, BatchNorm folding) or "all" (plus fusions).
   std::string graph_optimization = "all";
@@ -74,6 +74,11 @@ class Session {
   // Validates inputs (names, dtypes, ranks, fixed dims) before running anything, then runs.
   // Returns the graph outputs in declaration order.
   Result<std::vector<NamedTensor>> Run(const std::vector<NamedTensor>& inputs) const;
+  // The same, writing into `outputs` and reusing what it holds: when it already has the graph's
+  // outputs with the right dtypes and shapes (e.g. from the previous call), their buffers receive
+  // the results in place and a steady-state run performs no heap allocation (intermediate tensors
+  // live in a planned arena; see docs/architecture.md). On failure `outputs` is unspecified.
+  Status Run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs) const;
 
   SessionImpl& impl() { return *impl_; }
   const SessionImpl& impl() const { return *impl_; }

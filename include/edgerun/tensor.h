@@ -107,6 +107,13 @@ class Tensor {
   std::string* strings() { return static_cast<std::string*>(data_); }
   const std::string* strings() const { return static_cast<const std::string*>(data_); }
 
+  // True when this tensor holds (a share of) heap storage; false for views of caller memory.
+  bool owns_storage() const { return storage_ != nullptr; }
+  // Turns this tensor into a view of caller-owned memory, reusing its shape buffer (no heap
+  // allocation once the rank has been seen). Drops any storage it owned.
+  void Rebind(DataType dt, const Shape& shape, void* data);
+  // Changes the shape in place (element count must match; checked by caller).
+  void SetShape(const Shape& shape);
   // Same storage, new shape (element count must match; checked by caller).
   Tensor Reshaped(Shape shape) const;
   // Deep copy.

@@ -22,7 +22,8 @@ using edgerun::testing::RunCli;
 class BenchCliTest : public edgerun::testing::CliFixture {};
 
 TEST_F(BenchCliTest, WritesJsonHtmlAndTrace) {
-  Cmd r = RunCli("bench " + Src("models/demo/sensor_demo.onnx") + " --iterations 30 --warmup 2 --json " + Tmp("b.json") +
+  // Reference kernels (--providers cpu): one profiled node per model node.
+  Cmd r = RunCli("bench " + Src("models/demo/sensor_demo.onnx") + " --providers cpu --iterations 30 --warmup 2 --json " + Tmp("b.json") +
               " --html " + Tmp("b.html") + " --profile " + Tmp("t.json"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("p99.9"), std::string::npos);

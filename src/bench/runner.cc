@@ -1,5 +1,7 @@
 #include "bench/runner.h"
 
+#include "runtime/session_impl.h"
+
 #include <time.h>
 
 #include <algorithm>
@@ -23,12 +25,20 @@ using Clock = std::chrono::steady_clock;
 
 double Us(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::micro>(b - a).count(); }
 
-// One inference with allocation counting enabled on this thread for exactly its duration.
+// One inference with allocation counting enabled on this thread for exactly its duration. Each
+// thread reuses its output tensors across runs (Session::Run's in-place form), as a real-time
+// caller would.
 Status CountedRun(const Session& s, const std::vector<NamedTensor>& feeds, const AllocationHooks& hooks) {
+  thread_local std::vector<NamedTensor> outputs;
+  thread_local const Session* last_session = nullptr;
+  if (last_session != &s) {
+    outputs.clear();
+    last_session = &s;
+  }
   if (hooks.count_on_this_thread) hooks.count_on_this_thread(true);
-  auto r = s.Run(feeds);
+  Status st = s.Run(feeds, &outputs);
   if (hooks.count_on_this_thread) hooks.count_on_this_thread(false);
-  return r.ok() ? Status::Ok() : r.status();
+  return st;
 }
 
 struct StreamSamples {
@@ -294,7 +304,12 @@ Result<BenchReport> RunBench(const BenchConfig& cfg) {
   auto rss = PeakRssBytes();
   if (rss.ok()) rep.peak_rss_bytes = *rss;
   else rep.peak_rss_reason = "not available: " + rss.status().message();
-  rep.arena_reason = "not available: the engine has no static memory plan yet (fast CPU path issue)";
+  const size_t arena = sessions[0]->impl().arena_bytes();
+  if (arena > 0) {
+    rep.arena_bytes = static_cast<int64_t>(arena);
+  } else {
+    rep.arena_reason = "none: no intermediate tensor is planned (graph with subgraphs or sequences, or all in a provider)";
+  }
   std::optional<ProfileResult> prof;
   if (cfg.profile_runs > 0) {
     auto p = ProfileModel(cfg.model_path, cfg.session_options, feeds, cfg.profile_runs);

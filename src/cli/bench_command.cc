@@ -23,7 +23,9 @@ namespace {
 struct BenchArgs {
   std::string model;
   int threads = 1;
-  std::string providers = "cpu";
+  std::string providers;  // empty: the session default
+  std::string optimization = "all";
+  bool spin = false;
   int warmup = 10;
   int64_t iterations = 0;
   double duration_s = 0;
@@ -83,8 +85,10 @@ int BenchMain(const BenchArgs& a) {
   bench::BenchConfig cfg;
   cfg.model_path = a.model;
   cfg.session_options.threads = a.threads;
-  cfg.session_options.providers = SplitList(a.providers);
+  if (!a.providers.empty()) cfg.session_options.providers = SplitList(a.providers);
   if (cfg.session_options.providers.empty()) return Usage("--providers needs at least one provider");
+  cfg.session_options.graph_optimization = a.optimization;
+  cfg.session_options.spin = a.spin;
   cfg.warmup = a.warmup;
   cfg.iterations = a.iterations;
   cfg.duration_s = a.duration_s;
@@ -149,7 +153,11 @@ void AddBenchCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand("bench", "Measure latency, throughput, memory, allocations and energy of a model");
   cmd->add_option("model", a->model, "ONNX model file")->required();
   cmd->add_option("--threads", a->threads, "Intra-op threads per session")->check(CLI::PositiveNumber);
-  cmd->add_option("--providers", a->providers, "Comma-separated execution providers, in priority order");
+  cmd->add_option("--providers", a->providers,
+                  "Comma-separated execution providers, in priority order (default: xnnpack,cpu)");
+  cmd->add_option("--optimization", a->optimization, "Graph optimization level")
+      ->check(CLI::IsMember({"none", "basic", "all"}));
+  cmd->add_flag("--spin", a->spin, "Intra-op workers spin while waiting instead of yielding (lower latency, burns CPU)");
   cmd->add_option("--warmup", a->warmup, "Warm-up runs per session before measuring")->check(CLI::NonNegativeNumber);
   auto* it = cmd->add_option("--iterations", a->iterations, "Measured runs per stream (default 100)")->check(CLI::PositiveNumber);
   cmd->add_option("--duration", a->duration_s, "Measure for this many seconds instead")->check(CLI::PositiveNumber)->excludes(it);

@@ -205,6 +205,19 @@ Tensor Tensor::Wrap(DataType dt, Shape shape, void* data) {
   return t;
 }
 
+void Tensor::Rebind(DataType dt, const Shape& shape, void* data) {
+  dtype_ = dt;
+  if (&shape != &shape_) shape_.assign(shape.begin(), shape.end());
+  numel_ = ShapeSize(shape_);
+  data_ = data;
+  storage_.reset();
+}
+
+void Tensor::SetShape(const Shape& shape) {
+  if (&shape != &shape_) shape_.assign(shape.begin(), shape.end());
+  numel_ = ShapeSize(shape_);
+}
+
 Tensor Tensor::Reshaped(Shape shape) const {
   Tensor t = *this;
   t.numel_ = ShapeSize(shape);

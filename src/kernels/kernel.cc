@@ -1,6 +1,8 @@
 // KernelContext output allocation and the kernel registry.
 #include "kernels/kernel.h"
 
+#include <cstring>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -18,6 +20,20 @@ void SetMaxLoopIterations(int64_t n) { g_max_loop_iterations = n; }
 int64_t MaxLoopIterations() { return g_max_loop_iterations; }
 
 Result<Tensor*> KernelContext::AllocateOutput(size_t i, DataType dt, const Shape& shape) {
+  if (plans_ != nullptr && dt != DataType::kString) {
+    OutputPlan& plan = plans_[i];
+    Status check = CheckShapeAllocatable(dt, shape);
+    if (!check.ok()) return check.WithContext(node_.Describe() + ": output " + std::to_string(i));
+    const size_t bytes = static_cast<size_t>(ShapeSize(shape)) * DataTypeSize(dt);
+    plan.requested = bytes;
+    if (plan.data != nullptr && bytes <= plan.capacity) {
+      RValue& out = (*outputs_)[i];
+      out.kind = RValue::Kind::kTensor;
+      out.tensor.Rebind(dt, shape, plan.data);
+      if (bytes) std::memset(plan.data, 0, bytes);
+      return &out.tensor;
+    }
+  }
   auto t = Tensor::Create(dt, shape);
   if (!t.ok()) return t.status().WithContext(node_.Describe() + ": output " + std::to_string(i));
   (*outputs_)[i] = RValue::FromTensor(std::move(t).value());

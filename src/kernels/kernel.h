@@ -58,18 +58,35 @@ class SubgraphRunner {
                                           const KernelContext& outer) const = 0;
 };
 
+// Where a step's output i lives when the executor has planned memory for it (an offset in the
+// session arena). AllocateOutput serves the request from `data` when it fits in `capacity` and
+// records the requested size either way, so the executor can re-plan when shapes change.
+struct OutputPlan {
+  void* data = nullptr;
+  size_t capacity = 0;
+  size_t requested = 0;
+};
+
 class KernelContext {
  public:
   using OuterLookup = std::function<const RValue*(const std::string&)>;
 
   KernelContext(const ir::Node& node, std::vector<const RValue*> inputs, std::vector<RValue>* outputs,
                 OuterLookup outer)
-      : node_(node), inputs_(std::move(inputs)), outputs_(outputs), outer_(std::move(outer)) {}
+      : node_(node), owned_inputs_(std::move(inputs)), outputs_(outputs), outer_(std::move(outer)) {
+    inputs_ = owned_inputs_.data();
+    n_inputs_ = owned_inputs_.size();
+  }
+  // Non-owning form used by the executor (no allocation per step). `plans` is null or holds one
+  // OutputPlan per output.
+  KernelContext(const ir::Node& node, const RValue* const* inputs, size_t n_inputs, std::vector<RValue>* outputs,
+                const OuterLookup& outer, OutputPlan* plans)
+      : node_(node), inputs_(inputs), n_inputs_(n_inputs), outputs_(outputs), outer_ref_(&outer), plans_(plans) {}
 
   const ir::Node& node() const { return node_; }
-  size_t num_inputs() const { return inputs_.size(); }
+  size_t num_inputs() const { return n_inputs_; }
   // nullptr when the input is omitted (empty name or beyond the node's input list).
-  const RValue* input_value(size_t i) const { return i < inputs_.size() ? inputs_[i] : nullptr; }
+  const RValue* input_value(size_t i) const { return i < n_inputs_ ? inputs_[i] : nullptr; }
   bool has_input(size_t i) const {
     const RValue* v = input_value(i);
     return v != nullptr && !v->is_none();
@@ -80,20 +97,36 @@ class KernelContext {
 
   size_t num_outputs() const { return outputs_->size(); }
   bool output_wanted(size_t i) const { return i < node_.outputs.size() && !node_.outputs[i].empty(); }
-  // Allocates output i (zero-filled) and returns it; fails on absurd sizes.
+  // Allocates output i (zero-filled) and returns it; fails on absurd sizes. Served from the
+  // planned arena when the executor planned this output and the size fits.
   Result<Tensor*> AllocateOutput(size_t i, DataType dt, const Shape& shape);
   // Sets output i to an existing tensor (aliasing is allowed: Reshape, Identity...).
   void SetOutput(size_t i, Tensor t) { (*outputs_)[i] = RValue::FromTensor(std::move(t)); }
   void SetOutputValue(size_t i, RValue v) { (*outputs_)[i] = std::move(v); }
+  // Sets output i to `src`'s storage viewed with `shape` (same element count), reusing the
+  // output's shape buffer: no allocation in steady state (Reshape, Flatten...).
+  void SetOutputView(size_t i, const Tensor& src, const Shape& shape) {
+    RValue& out = (*outputs_)[i];
+    out.kind = RValue::Kind::kTensor;
+    out.tensor = src;
+    out.tensor.SetShape(shape);
+  }
 
   // Looks a name up in the scopes enclosing this node (for control-flow kernels).
-  const RValue* LookupOuter(const std::string& name) const { return outer_ ? outer_(name) : nullptr; }
+  const RValue* LookupOuter(const std::string& name) const {
+    const OuterLookup& f = outer_ref_ ? *outer_ref_ : outer_;
+    return f ? f(name) : nullptr;
+  }
 
  private:
   const ir::Node& node_;
-  std::vector<const RValue*> inputs_;
+  std::vector<const RValue*> owned_inputs_;
+  const RValue* const* inputs_ = nullptr;
+  size_t n_inputs_ = 0;
   std::vector<RValue>* outputs_;
   OuterLookup outer_;
+  const OuterLookup* outer_ref_ = nullptr;
+  OutputPlan* plans_ = nullptr;
 };
 
 class Kernel {

@@ -3,10 +3,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <new>
 #include <queue>
 
 #include "ops/op_list.h"
 #include "ops/op_schema.h"
+#include "runtime/memory_planner.h"
 #include "runtime/partitioner.h"
 
 namespace edgerun {
@@ -311,44 +314,211 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<con
       return InvalidArgument("graph '" + g.name + "': output '" + vi.name + "' is not produced by any node, input or initializer");
     }
   }
+  const size_t n_slots = ex->slot_names_.size();
+  ex->external_slot_.assign(n_slots, false);
+  ex->graph_output_slot_.assign(n_slots, false);
+  ex->producer_step_.assign(n_slots, -1);
+  ex->last_use_step_.assign(n_slots, ex->steps_.size());
+  for (int s : ex->input_slots_) ex->external_slot_[static_cast<size_t>(s)] = true;
+  for (const auto& [s, t] : ex->initializer_slots_) ex->external_slot_[static_cast<size_t>(s)] = true;
+  for (int s : ex->output_slots_) {
+    if (s >= 0) ex->graph_output_slot_[static_cast<size_t>(s)] = true;
+  }
+  for (size_t k = 0; k < ex->steps_.size(); ++k) {
+    for (int s : ex->steps_[k].outputs) {
+      if (s >= 0) {
+        ex->producer_step_[static_cast<size_t>(s)] = static_cast<int>(k);
+        ex->last_use_step_[static_cast<size_t>(s)] = k;  // produced, maybe never read
+      }
+    }
+  }
   for (const auto& [s, pos] : last_use) {
     if (pos < ex->steps_.size()) ex->steps_[pos].free_after.push_back(s);
+    ex->last_use_step_[static_cast<size_t>(s)] = pos;
   }
   return ex;
 }
 
-Result<std::vector<RValue>> GraphExecutor::Run(const std::vector<RValue>& inputs, const KernelContext& outer) const {
-  return RunWithLookup(inputs, [&outer](const std::string& name) { return outer.LookupOuter(name); });
+// Per-run state, reused across runs so that steady-state runs allocate nothing: slot values,
+// per-step input pointers and output values (whose shape buffers are reused), output plans and
+// the arena. One state serves one run at a time; concurrent runs take different states.
+struct GraphExecutor::RunState {
+  std::vector<RValue> slots;
+  std::vector<std::vector<const RValue*>> ins;
+  std::vector<std::vector<RValue>> outs;
+  std::vector<std::vector<OutputPlan>> plans;
+  std::vector<const RValue*> outer_vals;
+  struct ArenaDeleter {
+    void operator()(uint8_t* p) const { ::operator delete[](p, std::align_val_t(64)); }
+  };
+  std::unique_ptr<uint8_t[], ArenaDeleter> arena;
+  size_t arena_bytes = 0;
+  std::vector<Shape> planned_shapes;  // input shapes the plan was made for
+  bool planned = false;
+  bool recording = false;
+  const KernelContext::OuterLookup* outer = nullptr;
+  KernelContext::OuterLookup lookup;  // this graph's slots, then `outer`
+  // Recording-run alias tracking: memory ranges of live candidate buffers and their root slot.
+  struct Range {
+    const uint8_t* begin;
+    const uint8_t* end;
+    int slot;
+    int root;
+  };
+  std::vector<Range> live;
+  std::vector<int> alias_root;       // per slot: root slot whose memory it views, or -1
+  std::vector<bool> unplannable;     // per root slot
+  std::vector<size_t> root_last_use; // per root slot
+  std::vector<size_t> output_bytes;  // per graph output, bytes on the recording run
+};
+
+GraphExecutor::GraphExecutor() = default;
+GraphExecutor::~GraphExecutor() = default;
+
+bool GraphExecutor::EnablePlannedMemory() {
+  for (const Step& step : steps_) {
+    if (step.node->domain != "com.edgerun.provider" && HasSubgraph(*step.node)) return false;
+    const std::string& op = step.node->op_type;
+    if (op.rfind("Sequence", 0) == 0 || op == "SplitToSequence" || op == "ConcatFromSequence" || op == "Optional" ||
+        op == "OptionalGetElement" || op == "OptionalHasElement") {
+      return false;
+    }
+  }
+  plan_memory_ = true;
+  return true;
 }
 
-Result<std::vector<RValue>> GraphExecutor::RunWithLookup(const std::vector<RValue>& inputs,
-                                                         const KernelContext::OuterLookup& outer) const {
-  std::vector<RValue> slots(slot_names_.size());
-  for (const auto& [s, t] : initializer_slots_) slots[s] = RValue::FromTensor(t);
+size_t GraphExecutor::planned_arena_bytes() const {
+  std::lock_guard<std::mutex> lock(states_mu_);
+  return last_arena_bytes_;
+}
+
+std::unique_ptr<GraphExecutor::RunState> GraphExecutor::AcquireState() const {
+  {
+    std::lock_guard<std::mutex> lock(states_mu_);
+    if (!free_states_.empty()) {
+      auto st = std::move(free_states_.back());
+      free_states_.pop_back();
+      return st;
+    }
+  }
+  auto st = std::make_unique<RunState>();
+  st->slots.resize(slot_names_.size());
+  for (const auto& [s, t] : initializer_slots_) st->slots[static_cast<size_t>(s)] = RValue::FromTensor(t);
+  st->ins.resize(steps_.size());
+  st->outs.resize(steps_.size());
+  st->plans.resize(steps_.size());
+  for (size_t k = 0; k < steps_.size(); ++k) {
+    st->ins[k].resize(steps_[k].inputs.size(), nullptr);
+    st->outs[k].resize(steps_[k].outputs.size());
+    st->plans[k].resize(steps_[k].outputs.size());
+  }
+  st->outer_vals.resize(outer_refs_.size(), nullptr);
+  RunState* raw = st.get();
+  st->lookup = [this, raw](const std::string& name) -> const RValue* {
+    auto it = slot_of_.find(name);
+    if (it != slot_of_.end()) return &raw->slots[static_cast<size_t>(it->second)];
+    return raw->outer && *raw->outer ? (*raw->outer)(name) : nullptr;
+  };
+  return st;
+}
+
+void GraphExecutor::ReleaseState(std::unique_ptr<RunState> st) const {
+  std::lock_guard<std::mutex> lock(states_mu_);
+  free_states_.push_back(std::move(st));
+}
+
+namespace {
+
+// Drops a value, releasing heap storage but keeping the tensor's shape buffer for reuse.
+void ClearValue(RValue& v) {
+  if (v.is_sequence()) {
+    v = RValue();
+    return;
+  }
+  if (v.tensor.owns_storage()) v.tensor.Rebind(v.tensor.dtype(), v.tensor.shape(), nullptr);
+  v.kind = RValue::Kind::kNone;
+}
+
+void AssignTensor(RValue& dst, const Tensor& t) {
+  dst.kind = RValue::Kind::kTensor;
+  dst.tensor = t;
+}
+
+bool SameShape(const Shape& a, const Shape& b) { return a == b; }
+
+}  // namespace
+
+Status GraphExecutor::RunSteps(RunState& st, const std::vector<RValue>& inputs,
+                               const KernelContext::OuterLookup& outer, const std::vector<RValue>* results) const {
   if (inputs.size() > input_slots_.size()) {
     return InvalidArgument("graph '" + graph_->name + "' takes " + std::to_string(input_slots_.size()) + " inputs, got " +
                            std::to_string(inputs.size()));
   }
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (!inputs[i].is_none() || !graph_->IsInitializer(graph_->inputs[i].name)) slots[input_slots_[i]] = inputs[i];
+  st.outer = &outer;
+  for (size_t i = 0; i < input_slots_.size(); ++i) {
+    RValue& slot = st.slots[static_cast<size_t>(input_slots_[i])];
+    const std::string& name = graph_->inputs[i].name;
+    const bool given = i < inputs.size() && !inputs[i].is_none();
+    if (given && inputs[i].is_tensor()) {
+      AssignTensor(slot, inputs[i].tensor);
+    } else if (given) {
+      slot = inputs[i];
+    } else if (graph_->IsInitializer(name)) {
+      AssignTensor(slot, graph_->initializers.at(name));
+    } else {
+      ClearValue(slot);
+    }
   }
-  std::vector<const RValue*> outer_vals(outer_refs_.size(), nullptr);
-  for (size_t k = 0; k < outer_refs_.size(); ++k) {
-    outer_vals[k] = outer ? outer(outer_refs_[k]) : nullptr;
+  for (size_t k = 0; k < outer_refs_.size(); ++k) st.outer_vals[k] = outer ? outer(outer_refs_[k]) : nullptr;
+
+  // Planned memory: use the plan when the input shapes match the ones it was made for.
+  bool use_plan = false;
+  st.recording = false;
+  if (plan_memory_) {
+    use_plan = st.planned && st.planned_shapes.size() == inputs.size();
+    for (size_t i = 0; use_plan && i < inputs.size(); ++i) {
+      use_plan = inputs[i].is_tensor() && SameShape(inputs[i].tensor.shape(), st.planned_shapes[i]);
+    }
+    if (!use_plan) {
+      st.recording = true;
+      for (auto& ps : st.plans) {
+        for (auto& p : ps) p = OutputPlan();
+      }
+      st.live.clear();
+      st.alias_root.assign(slot_names_.size(), -1);
+      st.unplannable.assign(slot_names_.size(), false);
+      st.root_last_use = last_use_step_;
+    } else if (results != nullptr && results->size() == output_slots_.size()) {
+      // Graph outputs the kernels allocate go straight into the caller's tensors when those
+      // have the size recorded for them.
+      for (size_t j = 0; j < output_slots_.size(); ++j) {
+        const int s = output_slots_[j];
+        if (s < 0 || producer_step_[static_cast<size_t>(s)] < 0) continue;
+        const RValue& dst = (*results)[j];
+        const size_t k = static_cast<size_t>(producer_step_[static_cast<size_t>(s)]);
+        for (size_t i = 0; i < steps_[k].outputs.size(); ++i) {
+          if (steps_[k].outputs[i] != s) continue;
+          OutputPlan& p = st.plans[k][i];
+          p = OutputPlan();
+          if (dst.is_tensor() && dst.tensor.owns_storage() && dst.tensor.nbytes() == st.output_bytes[j] &&
+              dst.tensor.dtype() != DataType::kString) {
+            p.data = const_cast<void*>(dst.tensor.raw());
+            p.capacity = dst.tensor.nbytes();
+          }
+        }
+      }
+    }
   }
-  // Lookup for nested subgraphs: this graph's slots first, then enclosing scopes.
-  KernelContext::OuterLookup lookup = [this, &slots, &outer](const std::string& name) -> const RValue* {
-    auto it = slot_of_.find(name);
-    if (it != slot_of_.end()) return &slots[it->second];
-    return outer ? outer(name) : nullptr;
-  };
-  static const RValue kNoneValue;
-  for (const Step& step : steps_) {
-    std::vector<const RValue*> ins(step.inputs.size(), nullptr);
+
+  for (size_t k = 0; k < steps_.size(); ++k) {
+    const Step& step = steps_[k];
+    std::vector<const RValue*>& ins = st.ins[k];
     for (size_t i = 0; i < step.inputs.size(); ++i) {
       int s = step.inputs[i];
+      ins[i] = nullptr;
       if (s == -1) continue;
-      const RValue* v = s >= 0 ? &slots[s] : outer_vals[static_cast<size_t>(-2 - s)];
+      const RValue* v = s >= 0 ? &st.slots[static_cast<size_t>(s)] : st.outer_vals[static_cast<size_t>(-2 - s)];
       if (v == nullptr) {
         return Internal(step.node->Describe() + ": input '" + step.node->inputs[i] + "' is not available from any enclosing scope");
       }
@@ -362,35 +532,176 @@ Result<std::vector<RValue>> GraphExecutor::RunWithLookup(const std::vector<RValu
       }
       ins[i] = v;
     }
-    std::vector<RValue> outs(step.outputs.size());
-    KernelContext ctx(*step.node, std::move(ins), &outs, lookup);
+    std::vector<RValue>& outs = st.outs[k];
+    for (RValue& o : outs) ClearValue(o);
+    OutputPlan* plans = plan_memory_ ? st.plans[k].data() : nullptr;
+    KernelContext ctx(*step.node, ins.data(), ins.size(), &outs, st.lookup, plans);
     int64_t t0 = 0;
     if (observer_) t0 = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-    Status st = step.kernel->Run(ctx);
+    Status status = step.kernel->Run(ctx);
     if (observer_) {
       int64_t t1 = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
       observer_(step.node->name, step.node->op_type, t0, t1);
     }
-    if (!st.ok()) {
-      if (st.message().find(step.node->Describe()) != std::string::npos) return st;
-      return st.WithContext(step.node->Describe());
+    if (!status.ok()) {
+      if (status.message().find(step.node->Describe()) != std::string::npos) return status;
+      return status.WithContext(step.node->Describe());
+    }
+    if (st.recording) {
+      // Outputs that view memory of a live candidate buffer are aliases: the root must live as
+      // long as they do. Fresh allocations become candidates.
+      for (size_t i = 0; i < step.outputs.size(); ++i) {
+        const int s = step.outputs[i];
+        if (s < 0) continue;
+        const RValue& v = outs[i];
+        auto find_root = [&](const void* p) -> int {
+          const uint8_t* b = static_cast<const uint8_t*>(p);
+          for (const auto& r : st.live) {
+            if (b >= r.begin && b < r.end) return r.root;
+          }
+          return -1;
+        };
+        if (v.is_sequence()) {
+          for (const Tensor& t : v.sequence) {
+            int root = find_root(t.raw());
+            if (root >= 0) st.unplannable[static_cast<size_t>(root)] = true;
+          }
+          continue;
+        }
+        if (!v.is_tensor() || v.tensor.raw() == nullptr || v.tensor.nbytes() == 0) continue;
+        const uint8_t* b = static_cast<const uint8_t*>(v.tensor.raw());
+        int root = find_root(b);
+        if (root >= 0) {
+          st.alias_root[static_cast<size_t>(s)] = root;
+          st.live.push_back({b, b + v.tensor.nbytes(), s, root});
+        } else if (st.plans[k][i].requested == v.tensor.nbytes() && v.tensor.owns_storage()) {
+          st.live.push_back({b, b + v.tensor.nbytes(), s, s});
+        }
+      }
     }
     for (size_t i = 0; i < step.outputs.size(); ++i) {
-      if (step.outputs[i] >= 0) slots[step.outputs[i]] = std::move(outs[i]);
+      if (step.outputs[i] >= 0) std::swap(st.slots[static_cast<size_t>(step.outputs[i])], outs[i]);
     }
-    for (int s : step.free_after) slots[s] = RValue();
+    for (int s : step.free_after) {
+      if (external_slot_[static_cast<size_t>(s)]) continue;
+      if (st.recording) {
+        for (size_t r = 0; r < st.live.size(); ++r) {
+          if (st.live[r].slot == s) {
+            st.live.erase(st.live.begin() + static_cast<std::ptrdiff_t>(r));
+            break;
+          }
+        }
+      }
+      ClearValue(st.slots[static_cast<size_t>(s)]);
+    }
   }
+  if (st.recording) {
+    st.output_bytes.assign(output_slots_.size(), 0);
+    for (size_t j = 0; j < output_slots_.size(); ++j) {
+      const int s = output_slots_[j];
+      if (s >= 0 && st.slots[static_cast<size_t>(s)].is_tensor()) st.output_bytes[j] = st.slots[static_cast<size_t>(s)].tensor.nbytes();
+    }
+    Plan(st, inputs);
+  }
+  if (use_plan) {
+    for (const auto& ps : st.plans) {
+      for (const auto& p : ps) {
+        if (p.requested > p.capacity && p.data != nullptr) st.planned = false;  // sizes moved: re-plan next run
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+void GraphExecutor::Plan(RunState& st, const std::vector<RValue>& inputs) const {
+  // Roots: slots produced by a step through AllocateOutput (requested > 0). Aliases extend their
+  // root's lifetime; roots reachable from graph outputs stay on the heap (the caller keeps them).
+  const size_t n = slot_names_.size();
+  for (size_t s = 0; s < n; ++s) {
+    const int root = st.alias_root[s];
+    if (root < 0) continue;
+    size_t& last = st.root_last_use[static_cast<size_t>(root)];
+    last = std::max(last, last_use_step_[s]);
+    if (graph_output_slot_[s]) st.unplannable[static_cast<size_t>(root)] = true;
+  }
+  std::vector<BufferRequest> reqs;
+  std::vector<std::pair<size_t, size_t>> where;  // (step, output index) per request
+  for (size_t k = 0; k < steps_.size(); ++k) {
+    for (size_t i = 0; i < steps_[k].outputs.size(); ++i) {
+      const int s = steps_[k].outputs[i];
+      if (s < 0 || graph_output_slot_[static_cast<size_t>(s)] || st.unplannable[static_cast<size_t>(s)]) continue;
+      if (st.alias_root[static_cast<size_t>(s)] >= 0) continue;
+      const size_t bytes = st.plans[k][i].requested;
+      if (bytes == 0) continue;
+      reqs.push_back({bytes, k, std::min(st.root_last_use[static_cast<size_t>(s)], steps_.size())});
+      where.push_back({k, i});
+    }
+  }
+  MemoryPlan plan = PlanMemory(reqs);
+  if (plan.arena_bytes > st.arena_bytes) {
+    st.arena.reset(static_cast<uint8_t*>(::operator new[](plan.arena_bytes, std::align_val_t(64))));
+    st.arena_bytes = plan.arena_bytes;
+  }
+  for (auto& ps : st.plans) {
+    for (auto& p : ps) p = OutputPlan();
+  }
+  for (size_t r = 0; r < reqs.size(); ++r) {
+    OutputPlan& p = st.plans[where[r].first][where[r].second];
+    p.data = st.arena.get() + plan.offsets[r];
+    p.capacity = reqs[r].bytes;
+  }
+  st.planned_shapes.resize(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].is_tensor()) st.planned_shapes[i] = inputs[i].tensor.shape();
+  }
+  st.planned = true;
+  st.live.clear();
+  std::lock_guard<std::mutex> lock(states_mu_);
+  last_arena_bytes_ = plan.arena_bytes;
+}
+
+Result<std::vector<RValue>> GraphExecutor::Run(const std::vector<RValue>& inputs, const KernelContext& outer) const {
+  return RunWithLookup(inputs, [&outer](const std::string& name) { return outer.LookupOuter(name); });
+}
+
+Result<std::vector<RValue>> GraphExecutor::RunWithLookup(const std::vector<RValue>& inputs,
+                                                         const KernelContext::OuterLookup& outer) const {
   std::vector<RValue> result;
-  result.reserve(output_slots_.size());
-  for (int s : output_slots_) {
-    if (s >= 0) {
-      result.push_back(slots[s]);
-    } else {
-      const RValue* v = outer_vals[static_cast<size_t>(-2 - s)];
-      result.push_back(v ? *v : kNoneValue);
+  EDGERUN_RETURN_IF_ERROR(RunInto(inputs, outer, &result));
+  return result;
+}
+
+Status GraphExecutor::RunInto(const std::vector<RValue>& inputs, const KernelContext::OuterLookup& outer,
+                              std::vector<RValue>* results) const {
+  std::unique_ptr<RunState> st = AcquireState();
+  Status status = RunSteps(*st, inputs, outer, results);
+  if (status.ok()) {
+    static const RValue kNoneValue;
+    results->resize(output_slots_.size());
+    for (size_t j = 0; j < output_slots_.size(); ++j) {
+      const int s = output_slots_[j];
+      const RValue& v = s >= 0 ? st->slots[static_cast<size_t>(s)]
+                               : (st->outer_vals[static_cast<size_t>(-2 - s)] ? *st->outer_vals[static_cast<size_t>(-2 - s)] : kNoneValue);
+      RValue& dst = (*results)[j];
+      const bool same_layout = v.is_tensor() && dst.is_tensor() && dst.tensor.dtype() == v.tensor.dtype() &&
+                               dst.tensor.shape() == v.tensor.shape() && v.tensor.dtype() != DataType::kString;
+      if (same_layout && dst.tensor.owns_storage()) {
+        if (dst.tensor.raw() != v.tensor.raw()) std::memcpy(dst.tensor.raw(), v.tensor.raw(), v.tensor.nbytes());
+      } else if (v.is_tensor() && dst.is_tensor() && v.tensor.raw() == dst.tensor.raw() && v.tensor.raw() != nullptr) {
+        dst.tensor = v.tensor.Clone();  // the kernel wrote a different layout into the caller's buffer
+      } else {
+        dst = v;
+      }
     }
   }
-  return result;
+  // Graph outputs and everything else that owns heap memory is released before the state goes
+  // back to the pool, so the pool holds arenas but no stale results.
+  for (size_t s = 0; s < st->slots.size(); ++s) {
+    if (!external_slot_[s]) ClearValue(st->slots[s]);
+  }
+  for (size_t i = 0; i < input_slots_.size(); ++i) ClearValue(st->slots[static_cast<size_t>(input_slots_[i])]);
+  ReleaseState(std::move(st));
+  return status;
 }
 
 }  // namespace edgerun

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,6 +33,18 @@ class GraphExecutor final : public SubgraphRunner {
   Result<std::vector<RValue>> Run(const std::vector<RValue>& inputs, const KernelContext& outer) const override;
   Result<std::vector<RValue>> RunWithLookup(const std::vector<RValue>& inputs,
                                             const KernelContext::OuterLookup& outer) const;
+  // Like RunWithLookup, but writes the graph outputs into `results`, reusing its entries: an
+  // output tensor already there with the right dtype and shape receives the data in place. With
+  // planned memory and unchanged input shapes, this performs no heap allocation.
+  Status RunInto(const std::vector<RValue>& inputs, const KernelContext::OuterLookup& outer,
+                 std::vector<RValue>* results) const;
+
+  // Serves intermediate tensors from a per-run-state arena planned from the tensor lifetimes
+  // seen on a recording run (re-planned when input shapes or sizes change). Only for graphs
+  // without subgraphs or sequences; returns false (and changes nothing) otherwise.
+  bool EnablePlannedMemory();
+  // Arena bytes of the most recent plan (0 before the first planned run); for reports.
+  size_t planned_arena_bytes() const;
 
   using NodeObserver = std::function<void(const std::string&, const std::string&, int64_t, int64_t)>;
   // Called after each node of this graph (not of subgraphs) runs; see SessionOptions.
@@ -50,7 +63,16 @@ class GraphExecutor final : public SubgraphRunner {
     std::vector<bool> required;    // per input: must hold a value (ONNX schema)
     std::vector<bool> tensor_only; // per input: must be a tensor
   };
-  GraphExecutor() = default;
+  struct RunState;
+  GraphExecutor();
+ public:
+  ~GraphExecutor() override;
+ private:
+  std::unique_ptr<RunState> AcquireState() const;
+  void ReleaseState(std::unique_ptr<RunState> st) const;
+  Status RunSteps(RunState& st, const std::vector<RValue>& inputs, const KernelContext::OuterLookup& outer,
+                  const std::vector<RValue>* results) const;
+  void Plan(RunState& st, const std::vector<RValue>& inputs) const;
 
   std::shared_ptr<const ir::Graph> graph_;
   std::map<std::string, int> slot_of_;
@@ -62,6 +84,14 @@ class GraphExecutor final : public SubgraphRunner {
   std::vector<Step> steps_;
   std::vector<const ir::Node*> order_;
   std::vector<std::unique_ptr<ir::Node>> partition_nodes_;  // synthetic nodes of compiled partitions
+  std::vector<bool> external_slot_;    // graph input or initializer: never freed or planned
+  std::vector<bool> graph_output_slot_;
+  std::vector<int> producer_step_;      // per slot, -1 when not produced by a step
+  std::vector<size_t> last_use_step_;   // per slot (steps_.size() when never freed)
+  bool plan_memory_ = false;
+  mutable std::mutex states_mu_;
+  mutable std::vector<std::unique_ptr<RunState>> free_states_;
+  mutable size_t last_arena_bytes_ = 0;
   NodeObserver observer_;
 };
 

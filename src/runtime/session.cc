@@ -64,6 +64,8 @@ Result<std::unique_ptr<SessionImpl>> SessionImpl::Create(onnxio::Model model, co
   }
   EDGERUN_ASSIGN_OR_RETURN(impl->executor_, GraphExecutor::Create(impl->model_.graph, *impl->registry_, {}, providers));
   if (options.node_observer) impl->executor_->set_node_observer(options.node_observer);
+  impl->executor_->EnablePlannedMemory();
+  for (size_t i = 0; i < impl->model_.graph->inputs.size(); ++i) impl->input_index_[impl->model_.graph->inputs[i].name] = i;
   for (const auto* vi : impl->model_.graph->RealInputs()) impl->inputs_.push_back(ToTensorInfo(*vi));
   for (const auto& vi : impl->model_.graph->outputs) impl->outputs_.push_back(ToTensorInfo(vi));
   return impl;
@@ -132,20 +134,82 @@ Result<std::vector<RValue>> SessionImpl::RunValues(const std::vector<std::pair<s
 }
 
 Result<std::vector<NamedTensor>> SessionImpl::Run(const std::vector<NamedTensor>& inputs) const {
-  std::vector<std::pair<std::string, RValue>> vals;
-  vals.reserve(inputs.size());
-  for (const auto& nt : inputs) vals.push_back({nt.name, RValue::FromTensor(nt.tensor)});
-  std::vector<RValue> outs;
-  EDGERUN_ASSIGN_OR_RETURN(outs, RunValues(vals));
   std::vector<NamedTensor> result;
-  for (size_t i = 0; i < outs.size(); ++i) {
-    const std::string& name = model_.graph->outputs[i].name;
-    if (!outs[i].is_tensor()) {
-      return Unsupported("output '" + name + "' is not a tensor (sequence/optional outputs need the value API)");
-    }
-    result.push_back({name, outs[i].tensor});
-  }
+  EDGERUN_RETURN_IF_ERROR(Run(inputs, &result));
   return result;
+}
+
+Status SessionImpl::Run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs) const {
+  // Scratch reused by this thread's runs so that steady-state runs allocate nothing here.
+  thread_local std::vector<RValue> bound;
+  thread_local std::vector<RValue> results;
+  const ir::Graph& g = *model_.graph;
+  bound.resize(g.inputs.size());
+  for (RValue& v : bound) v.kind = RValue::Kind::kNone;
+  auto release = [] {
+    for (RValue& v : bound) {
+      if (v.tensor.owns_storage()) v.tensor.Rebind(v.tensor.dtype(), v.tensor.shape(), nullptr);
+      v.kind = RValue::Kind::kNone;
+    }
+    for (RValue& v : results) {
+      if (v.is_sequence()) v = RValue();
+      if (v.tensor.owns_storage()) v.tensor.Rebind(v.tensor.dtype(), v.tensor.shape(), nullptr);
+      v.kind = RValue::Kind::kNone;
+    }
+  };
+  for (const auto& nt : inputs) {
+    auto it = input_index_.find(nt.name);
+    if (it == input_index_.end()) {
+      std::vector<std::pair<std::string, RValue>> vals;  // error path: let RunValues word it
+      for (const auto& x : inputs) vals.push_back({x.name, RValue::FromTensor(x.tensor)});
+      release();
+      auto r = RunValues(vals);
+      return r.ok() ? Internal("input '" + nt.name + "' was rejected inconsistently") : r.status();
+    }
+    RValue& slot = bound[it->second];
+    if (slot.is_tensor()) {
+      release();
+      return InvalidArgument("input '" + nt.name + "' is given twice");
+    }
+    Status st = ValidateTensorInput(g.inputs[it->second], nt.tensor);
+    if (!st.ok()) {
+      release();
+      return st;
+    }
+    slot.kind = RValue::Kind::kTensor;
+    slot.tensor = nt.tensor;
+  }
+  for (size_t i = 0; i < g.inputs.size(); ++i) {
+    if (!bound[i].is_tensor() && !g.IsInitializer(g.inputs[i].name) && g.inputs[i].type.kind != ir::TypeInfo::Kind::kOptional) {
+      release();
+      return InvalidArgument("missing input '" + g.inputs[i].name + "' (" + g.inputs[i].type.ToString() + ")");
+    }
+  }
+  const size_t n_out = g.outputs.size();
+  results.resize(n_out);
+  const bool reuse = outputs->size() == n_out;
+  for (size_t j = 0; j < n_out; ++j) {
+    if (reuse && (*outputs)[j].tensor.defined()) {
+      results[j].kind = RValue::Kind::kTensor;
+      results[j].tensor = (*outputs)[j].tensor;
+    }
+  }
+  static const KernelContext::OuterLookup kNoOuter;
+  Status st = executor_->RunInto(bound, kNoOuter, &results);
+  if (st.ok()) {
+    outputs->resize(n_out);
+    for (size_t j = 0; j < n_out; ++j) {
+      const std::string& name = g.outputs[j].name;
+      if (!results[j].is_tensor()) {
+        st = Unsupported("output '" + name + "' is not a tensor (sequence/optional outputs need the value API)");
+        break;
+      }
+      (*outputs)[j].name.assign(name);
+      (*outputs)[j].tensor = results[j].tensor;
+    }
+  }
+  release();
+  return st;
 }
 
 Session::Session(std::unique_ptr<SessionImpl> impl) : impl_(std::move(impl)) {}
@@ -171,5 +235,8 @@ Result<std::unique_ptr<Session>> Session::CreateFromBytes(const std::string& byt
 const std::vector<TensorInfo>& Session::inputs() const { return impl_->inputs(); }
 const std::vector<TensorInfo>& Session::outputs() const { return impl_->outputs(); }
 Result<std::vector<NamedTensor>> Session::Run(const std::vector<NamedTensor>& inputs) const { return impl_->Run(inputs); }
+Status Session::Run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs) const {
+  return impl_->Run(inputs, outputs);
+}
 
 }  // namespace edgerun

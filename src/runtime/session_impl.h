@@ -2,6 +2,7 @@
 // and to runs with non-tensor values (sequences, optionals).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ class SessionImpl {
   const std::vector<TensorInfo>& outputs() const { return outputs_; }
 
   Result<std::vector<NamedTensor>> Run(const std::vector<NamedTensor>& inputs) const;
+  Status Run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs) const;
+  // Bytes of the planned intermediate-tensor arena after the latest run (0 when not planned).
+  size_t arena_bytes() const { return executor_->planned_arena_bytes(); }
   // Runs with values by name (any kind), returning all graph outputs in order.
   Result<std::vector<RValue>> RunValues(const std::vector<std::pair<std::string, RValue>>& inputs) const;
 
@@ -37,6 +41,7 @@ class SessionImpl {
   std::unique_ptr<GraphExecutor> executor_;
   std::vector<TensorInfo> inputs_;
   std::vector<TensorInfo> outputs_;
+  std::map<std::string, size_t> input_index_;  // graph input name -> position in graph().inputs
 };
 
 // Converts a declared IR type to the public TensorInfo.

@@ -269,6 +269,8 @@ TEST(SessionTest, NodeObserverSeesEveryNodeInOrder) {
   int64_t last_end = 0;
   bool ordered = true;
   SessionOptions opts;
+  opts.graph_optimization = "none";  // keep both Identity nodes
+  opts.providers = {"cpu"};
   opts.node_observer = [&](const std::string& node, const std::string& op, int64_t start, int64_t end) {
     seen.push_back(node + ":" + op);
     if (start < last_end || end < start) ordered = false;

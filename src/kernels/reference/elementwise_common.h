@@ -264,6 +264,13 @@ template <typename T, typename O, typename F>
 Status RunBinary(KernelContext& ctx, const LegacyBroadcast& lb, DataType out_dt, F&& f) {
   const Tensor& a = ctx.input(0);
   const Tensor& b = ctx.input(1);
+  if (!lb.enabled && (a.shape() == b.shape() || b.numel() == 1 && b.rank() <= a.rank())) {
+    // Same shapes or a scalar-like b: the output has a's shape; no shape arithmetic (and no
+    // allocation) needed.
+    EDGERUN_ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, out_dt, a.shape()));
+    BinaryMap(a.data<T>(), a.shape(), b.data<T>(), b.shape(), out->data<O>(), a.shape(), f);
+    return Status::Ok();
+  }
   Shape bs = b.shape();
   if (lb.enabled) {
     EDGERUN_ASSIGN_OR_RETURN(bs, LegacyBShape(lb, a.shape(), b.shape()));

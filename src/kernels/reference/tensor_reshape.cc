@@ -8,9 +8,10 @@ namespace {
 
 // Output shape of Reshape(in -> requested): 0 copies the input dim (unless allowzero), one -1
 // is inferred.
-Result<Shape> ReshapeTarget(const Shape& in, const std::vector<int64_t>& requested, bool allowzero) {
+// Writes into `out` (reusing its capacity: no allocation in steady state).
+Status ReshapeTarget(const Shape& in, const std::vector<int64_t>& requested, bool allowzero, Shape& out) {
   const int64_t numel = ShapeSize(in);
-  Shape out(requested.size());
+  out.resize(requested.size());
   int64_t infer_at = -1;
   int64_t known = 1;
   for (size_t i = 0; i < requested.size(); ++i) {
@@ -50,7 +51,7 @@ Result<Shape> ReshapeTarget(const Shape& in, const std::vector<int64_t>& request
     return InvalidArgument("cannot reshape input of shape " + ShapeToString(in) + " (" + std::to_string(numel) +
                            " elements) to " + ShapeToString(out));
   }
-  return out;
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<Kernel>> MakeReshape(const KernelCreateContext& cc) {
@@ -59,13 +60,21 @@ Result<std::unique_ptr<Kernel>> MakeReshape(const KernelCreateContext& cc) {
   const std::vector<int64_t> shape_attr = cc.node.GetInts("shape");
   if (!attr_shape && !cc.node.HasInput(1)) return InvalidArgument(cc.node.Describe() + ": shape input is missing");
   return MakeFnKernel([=](KernelContext& ctx) -> Status {
-    std::vector<int64_t> requested = shape_attr;
-    if (ctx.has_input(1)) {
+    // Per-thread scratch: steady-state runs reuse it instead of allocating.
+    thread_local std::vector<int64_t> requested;
+    thread_local Shape out;
+    if (ctx.has_input(1) && ctx.input(1).dtype() == DataType::kInt64) {
+      const Tensor& s = ctx.input(1);
+      if (s.rank() != 1) return InvalidArgument("shape must be a 1-D tensor, got shape " + ShapeToString(s.shape()));
+      requested.assign(s.data<int64_t>(), s.data<int64_t>() + s.numel());
+    } else if (ctx.has_input(1)) {
       EDGERUN_ASSIGN_OR_RETURN(requested, ReadInt64Vector(ctx.input(1), "shape"));
+    } else {
+      requested = shape_attr;
     }
     const Tensor& x = ctx.input(0);
-    EDGERUN_ASSIGN_OR_RETURN(Shape out, ReshapeTarget(x.shape(), requested, allowzero));
-    ctx.SetOutput(0, x.Reshaped(std::move(out)));
+    EDGERUN_RETURN_IF_ERROR(ReshapeTarget(x.shape(), requested, allowzero, out));
+    ctx.SetOutputView(0, x, out);
     return Status::Ok();
   });
 }
@@ -79,8 +88,9 @@ Result<std::unique_ptr<Kernel>> MakeFlatten(const KernelCreateContext& cc) {
       return InvalidArgument("axis " + std::to_string(axis_attr) + " is out of range for rank " + std::to_string(r));
     }
     const size_t axis = static_cast<size_t>(axis_attr < 0 ? axis_attr + r : axis_attr);
-    Shape out = {DimProduct(x.shape(), 0, axis), DimProduct(x.shape(), axis, x.shape().size())};
-    ctx.SetOutput(0, x.Reshaped(std::move(out)));
+    thread_local Shape out;
+    out.assign({DimProduct(x.shape(), 0, axis), DimProduct(x.shape(), axis, x.shape().size())});
+    ctx.SetOutputView(0, x, out);
     return Status::Ok();
   });
 }
