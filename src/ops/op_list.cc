@@ -23,7 +23,8 @@ bool IsKnownOp(const std::string& domain, const std::string& op_type) {
 }
 
 bool IsKnownDomain(const std::string& domain) {
-  return domain.empty() || domain == "ai.onnx" || domain == "ai.onnx.preview.training";
+  return domain.empty() || domain == "ai.onnx" || domain == "ai.onnx.preview.training" ||
+         domain == kEdgerunDomain;
 }
 
 }  // namespace edgerun

@@ -8,5 +8,7 @@ namespace edgerun {
 void RegisterConvKernel(KernelRegistry& r);
 void RegisterConvTransposeKernel(KernelRegistry& r);
 void RegisterCol2ImKernel(KernelRegistry& r);
+// com.edgerun FusedConv (Conv + residual + activation), see fused_conv.cc.
+void RegisterFusedConvKernel(KernelRegistry& r);
 
 }  // namespace edgerun

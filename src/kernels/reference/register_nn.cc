@@ -10,6 +10,7 @@ void RegisterNnKernels(KernelRegistry& r) {
   RegisterConvKernel(r);
   RegisterConvTransposeKernel(r);
   RegisterCol2ImKernel(r);
+  RegisterFusedConvKernel(r);
   RegisterWindowPoolKernels(r);
   RegisterGlobalPoolKernels(r);
   RegisterUnpoolKernels(r);

@@ -1,0 +1,265 @@
+// Static shape propagation for common operators (elementwise, Conv, pooling, Gemm, MatMul,
+// Flatten, Reshape, Transpose, Concat, Squeeze/Unsqueeze).
+#include "passes/static_shapes.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "kernels/reference/conv_geometry.h"
+
+namespace edgerun::passes {
+
+namespace {
+
+struct Known {
+  DataType dtype = DataType::kUndefined;
+  Shape shape;
+};
+
+using Types = std::map<std::string, ir::TypeInfo>;
+
+std::optional<Known> Lookup(const ir::Graph& g, const Types& types, const std::string& name) {
+  auto init = g.initializers.find(name);
+  if (init != g.initializers.end()) return Known{init->second.dtype(), init->second.shape()};
+  auto it = types.find(name);
+  if (it == types.end() || it->second.kind != ir::TypeInfo::Kind::kTensor || !it->second.has_shape) return std::nullopt;
+  Known k{it->second.dtype, {}};
+  for (const auto& d : it->second.dims) {
+    if (!d.fixed()) return std::nullopt;
+    k.shape.push_back(d.value);
+  }
+  return k;
+}
+
+// Values of a constant integer tensor (initializer, not overridable).
+std::optional<std::vector<int64_t>> ConstInts(const ir::Graph& g, const std::string& name) {
+  auto it = g.initializers.find(name);
+  if (it == g.initializers.end()) return std::nullopt;
+  for (const auto& vi : g.inputs) {
+    if (vi.name == name) return std::nullopt;
+  }
+  const Tensor& t = it->second;
+  if (t.dtype() == DataType::kInt64) return std::vector<int64_t>(t.data<int64_t>(), t.data<int64_t>() + t.numel());
+  if (t.dtype() == DataType::kInt32) return std::vector<int64_t>(t.data<int32_t>(), t.data<int32_t>() + t.numel());
+  return std::nullopt;
+}
+
+std::optional<Shape> Broadcast(const std::vector<Shape>& shapes) {
+  size_t r = 0;
+  for (const auto& s : shapes) r = std::max(r, s.size());
+  Shape out(r, 1);
+  for (const auto& s : shapes) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      int64_t& o = out[r - s.size() + i];
+      const int64_t d = s[i];
+      if (d == o || d == 1) continue;
+      if (o != 1) return std::nullopt;
+      o = d;
+    }
+  }
+  return out;
+}
+
+bool NormalizeAxis(int64_t* axis, int64_t rank) {
+  if (*axis < 0) *axis += rank;
+  return *axis >= 0 && *axis < rank;
+}
+
+const std::set<std::string>& SameShapeOps() {
+  static const std::set<std::string> kOps = {
+      "Relu", "Sigmoid", "Tanh", "LeakyRelu", "HardSigmoid", "HardSwish", "Clip", "Identity", "Dropout", "Neg",
+      "Abs", "Exp", "Log", "Sqrt", "Erf", "Softmax", "LogSoftmax", "BatchNormalization", "LayerNormalization",
+      "InstanceNormalization", "Gelu", "Elu", "Selu", "Softplus", "Mish", "Sin", "Cos", "Reciprocal", "Floor",
+      "Ceil", "Round", "Sign", "Not", "Cast", "PRelu", "Celu", "ThresholdedRelu", "Softsign", "LpNormalization"};
+  return kOps;
+}
+
+std::optional<Known> Infer(const ir::Graph& g, const Types& types, const ir::Node& n) {
+  if (!n.domain.empty() || n.inputs.empty() || n.inputs[0].empty()) return std::nullopt;
+  auto x = Lookup(g, types, n.inputs[0]);
+  if (!x) return std::nullopt;
+  const std::string& op = n.op_type;
+  const int64_t rank = static_cast<int64_t>(x->shape.size());
+  if (SameShapeOps().count(op)) {
+    if (op == "Cast") return Known{static_cast<DataType>(n.GetInt("to", 0)), x->shape};
+    return x;
+  }
+  static const std::set<std::string> kBroadcast = {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean"};
+  static const std::set<std::string> kCompare = {"Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor"};
+  if (kBroadcast.count(op) || kCompare.count(op) || op == "Where") {
+    std::vector<Shape> shapes;
+    DataType dt = x->dtype;
+    for (size_t i = 0; i < n.inputs.size(); ++i) {
+      auto k = Lookup(g, types, n.inputs[i]);
+      if (!k) return std::nullopt;
+      if (op == "Where" && i == 1) dt = k->dtype;
+      shapes.push_back(k->shape);
+    }
+    auto s = Broadcast(shapes);
+    if (!s) return std::nullopt;
+    return Known{kCompare.count(op) ? DataType::kBool : dt, *s};
+  }
+  if (op == "Conv" || op == "MaxPool" || op == "AveragePool" || op == "LpPool") {
+    if (rank < 3 || n.outputs.size() > 1) return std::nullopt;
+    auto attrs = ParseWindowAttrs(n);
+    if (!attrs.ok()) return std::nullopt;
+    Shape kernel;
+    int64_t maps = x->shape[1];
+    if (op == "Conv") {
+      if (n.inputs.size() < 2) return std::nullopt;
+      auto w = Lookup(g, types, n.inputs[1]);
+      if (!w || static_cast<int64_t>(w->shape.size()) != rank) return std::nullopt;
+      kernel.assign(w->shape.begin() + 2, w->shape.end());
+      maps = w->shape[0];
+    } else {
+      kernel = attrs->kernel_shape;
+    }
+    if (static_cast<int64_t>(kernel.size()) != rank - 2) return std::nullopt;
+    auto geom = ForwardGeometry(*attrs, Shape(x->shape.begin() + 2, x->shape.end()), kernel);
+    if (!geom.ok()) return std::nullopt;
+    Shape out = {x->shape[0], maps};
+    out.insert(out.end(), geom->out.begin(), geom->out.end());
+    return Known{x->dtype, out};
+  }
+  if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
+    if (rank < 3) return std::nullopt;
+    Shape out = {x->shape[0], x->shape[1]};
+    out.resize(static_cast<size_t>(rank), 1);
+    return Known{x->dtype, out};
+  }
+  if (op == "Gemm") {
+    auto b = n.inputs.size() >= 2 ? Lookup(g, types, n.inputs[1]) : std::nullopt;
+    if (!b || rank != 2 || b->shape.size() != 2) return std::nullopt;
+    const int64_t m = n.GetInt("transA", 0) ? x->shape[1] : x->shape[0];
+    const int64_t cols = n.GetInt("transB", 0) ? b->shape[0] : b->shape[1];
+    return Known{x->dtype, {m, cols}};
+  }
+  if (op == "MatMul") {
+    auto b = n.inputs.size() == 2 ? Lookup(g, types, n.inputs[1]) : std::nullopt;
+    if (!b || rank < 2 || b->shape.size() < 2) return std::nullopt;
+    Shape ba(x->shape.begin(), x->shape.end() - 2), bb(b->shape.begin(), b->shape.end() - 2);
+    auto batch = Broadcast({ba, bb});
+    if (!batch || x->shape.back() != b->shape[b->shape.size() - 2]) return std::nullopt;
+    batch->push_back(x->shape[static_cast<size_t>(rank - 2)]);
+    batch->push_back(b->shape.back());
+    return Known{x->dtype, *batch};
+  }
+  if (op == "Flatten") {
+    int64_t axis = n.GetInt("axis", 1);
+    if (axis < 0) axis += rank;
+    if (axis < 0 || axis > rank) return std::nullopt;
+    int64_t a = 1, b = 1;
+    for (int64_t i = 0; i < rank; ++i) (i < axis ? a : b) *= x->shape[static_cast<size_t>(i)];
+    return Known{x->dtype, {a, b}};
+  }
+  if (op == "Reshape") {
+    auto target = n.inputs.size() == 2 ? ConstInts(g, n.inputs[1]) : std::nullopt;
+    if (!target) return std::nullopt;
+    const bool allow_zero = n.GetInt("allowzero", 0) != 0;
+    Shape out;
+    int64_t known = 1, infer_at = -1;
+    for (size_t i = 0; i < target->size(); ++i) {
+      int64_t d = (*target)[i];
+      if (d == 0 && !allow_zero) {
+        if (i >= x->shape.size()) return std::nullopt;
+        d = x->shape[i];
+      }
+      if (d == -1) {
+        if (infer_at >= 0) return std::nullopt;
+        infer_at = static_cast<int64_t>(i);
+        out.push_back(-1);
+        continue;
+      }
+      if (d < 0) return std::nullopt;
+      known *= d;
+      out.push_back(d);
+    }
+    const int64_t total = ShapeSize(x->shape);
+    if (infer_at >= 0) {
+      if (known == 0 || total % known != 0) return std::nullopt;
+      out[static_cast<size_t>(infer_at)] = total / known;
+    } else if (known != total) {
+      return std::nullopt;
+    }
+    return Known{x->dtype, out};
+  }
+  if (op == "Transpose") {
+    std::vector<int64_t> perm = n.GetInts("perm");
+    if (perm.empty()) {
+      for (int64_t i = rank - 1; i >= 0; --i) perm.push_back(i);
+    }
+    if (static_cast<int64_t>(perm.size()) != rank) return std::nullopt;
+    Shape out;
+    for (int64_t p : perm) {
+      if (p < 0 || p >= rank) return std::nullopt;
+      out.push_back(x->shape[static_cast<size_t>(p)]);
+    }
+    return Known{x->dtype, out};
+  }
+  if (op == "Concat") {
+    int64_t axis = n.GetInt("axis", 0);
+    if (!NormalizeAxis(&axis, rank)) return std::nullopt;
+    Shape out = x->shape;
+    out[static_cast<size_t>(axis)] = 0;
+    for (const auto& in : n.inputs) {
+      auto k = Lookup(g, types, in);
+      if (!k || k->shape.size() != x->shape.size()) return std::nullopt;
+      out[static_cast<size_t>(axis)] += k->shape[static_cast<size_t>(axis)];
+    }
+    return Known{x->dtype, out};
+  }
+  if (op == "Squeeze" || op == "Unsqueeze") {
+    std::optional<std::vector<int64_t>> axes;
+    if (n.opset >= 13) {
+      if (n.inputs.size() >= 2 && !n.inputs[1].empty()) axes = ConstInts(g, n.inputs[1]);
+      else if (op == "Squeeze") axes = std::vector<int64_t>{};
+    } else {
+      axes = n.GetInts("axes");
+    }
+    if (!axes) return std::nullopt;
+    if (op == "Squeeze") {
+      std::set<int64_t> drop;
+      for (int64_t a : *axes) {
+        if (!NormalizeAxis(&a, rank)) return std::nullopt;
+        drop.insert(a);
+      }
+      Shape out;
+      for (int64_t i = 0; i < rank; ++i) {
+        const int64_t d = x->shape[static_cast<size_t>(i)];
+        if (axes->empty() ? d == 1 : drop.count(i) > 0) continue;
+        out.push_back(d);
+      }
+      return Known{x->dtype, out};
+    }
+    const int64_t out_rank = rank + static_cast<int64_t>(axes->size());
+    std::set<int64_t> add;
+    for (int64_t a : *axes) {
+      if (!NormalizeAxis(&a, out_rank) || !add.insert(a).second) return std::nullopt;
+    }
+    Shape out;
+    size_t k = 0;
+    for (int64_t i = 0; i < out_rank; ++i) out.push_back(add.count(i) ? 1 : x->shape[k++]);
+    return Known{x->dtype, out};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void PropagateStaticShapes(const ir::Graph& graph, Types* types) {
+  for (const auto& n : graph.nodes) {
+    if (n.outputs.empty() || n.outputs[0].empty()) continue;
+    if (Lookup(graph, *types, n.outputs[0])) continue;
+    auto k = Infer(graph, *types, n);
+    if (!k || k->dtype == DataType::kUndefined) continue;
+    ir::TypeInfo t;
+    t.dtype = k->dtype;
+    t.has_shape = true;
+    for (int64_t d : k->shape) t.dims.push_back({d, ""});
+    (*types)[n.outputs[0]] = t;
+  }
+}
+
+}  // namespace edgerun::passes
