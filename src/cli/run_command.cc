@@ -22,11 +22,29 @@ struct RunArgs {
   std::string out_dir;
   bool npy = false;
   int threads = 1;
+  std::string providers = "xnnpack,cpu";
 };
+
+std::vector<std::string> ProviderList(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
 
 int RunMain(const RunArgs& a) {
   SessionOptions opts;
   opts.threads = a.threads;
+  opts.providers = ProviderList(a.providers);
+  if (opts.providers.empty()) {
+    std::fprintf(stderr, "error: --providers needs at least one provider\n");
+    return 2;
+  }
   auto session = Session::CreateFromFile(a.model, opts);
   if (!session.ok()) {
     std::fprintf(stderr, "error: %s\n", session.status().ToString().c_str());
@@ -98,6 +116,7 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("-o,--output-dir", args->out_dir, "Directory for output_<k>.pb")->required();
   cmd->add_flag("--npy", args->npy, "Also write each output as output_<k>.npy");
   cmd->add_option("--threads", args->threads, "Intra-op threads")->check(CLI::PositiveNumber);
+  cmd->add_option("--providers", args->providers, "Comma-separated execution providers, in priority order (default xnnpack,cpu)");
   cmd->callback([args, exit_code]() { *exit_code = RunMain(*args); });
 }
 

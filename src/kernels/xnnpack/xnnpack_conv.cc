@@ -1,0 +1,201 @@
+// Conv and FusedConv (com.edgerun) on XNNPACK's NHWC convolution: 2D and 1D (as H = 1), groups,
+// depthwise, strides, dilations, explicit pads and auto_pad. Weights are transposed OIHW -> OHWI
+// and packed by XNNPACK when the operator is created. FusedConv's Relu/Clip become the
+// convolution's output range; its residual Z is an add step; Sigmoid/HardSwish/LeakyRelu a unary
+// step after it.
+#include <algorithm>
+
+#include "kernels/reference/conv_geometry.h"
+#include "kernels/xnnpack/xnnpack_mappers.h"
+#include "kernels/xnnpack/xnnpack_onednn_conv.h"
+
+namespace edgerun::xnn {
+
+namespace {
+
+struct Activation {
+  bool ok = true;
+  float lo = kNoMin, hi = kNoMax;  // clamp applied to the result
+  bool has_unary = false;
+  UnaryKind unary = UnaryKind::kClamp;
+  float alpha = 0;
+};
+
+Activation ParseActivation(const ir::Node& n) {
+  Activation a;
+  if (n.op_type != "FusedConv") return a;
+  const std::string act = n.GetString("activation", "");
+  const std::vector<float> params = n.GetFloats("activation_params");
+  if (act.empty()) return a;
+  if (act == "Relu") {
+    a.lo = 0;
+  } else if (act == "Clip") {
+    if (params.size() != 2 || !(params[0] < params[1])) a.ok = false;
+    else a.lo = params[0], a.hi = params[1];
+  } else if (act == "Sigmoid") {
+    a.has_unary = true, a.unary = UnaryKind::kSigmoid;
+  } else if (act == "HardSwish") {
+    a.has_unary = true, a.unary = UnaryKind::kHardSwish;
+  } else if (act == "LeakyRelu") {
+    a.has_unary = true, a.unary = UnaryKind::kLeakyRelu;
+    a.alpha = params.empty() ? 0.01f : params[0];
+  } else {
+    a.ok = false;  // Tanh, HardSigmoid and anything new: no exact XNNPACK mapping here
+  }
+  return a;
+}
+
+}  // namespace
+
+bool ClaimConv(const ir::Graph& g, const ir::Node& n) {
+  if (n.op_type != "Conv" && n.op_type != "FusedConv") return false;
+  if (n.op_type == "Conv" && !n.domain.empty() && n.domain != "ai.onnx") return false;
+  if (!n.HasInput(0) || !n.HasInput(1) || n.outputs.size() != 1) return false;
+  if (g.IsInitializer(n.inputs[0]) || !IsFloatInitializer(g, n.inputs[1])) return false;
+  const Tensor& w = g.initializers.at(n.inputs[1]);
+  if (w.rank() != 4 && w.rank() != 3) return false;
+  if (n.HasInput(2)) {
+    if (!IsFloatInitializer(g, n.inputs[2])) return false;
+    const Tensor& b = g.initializers.at(n.inputs[2]);
+    if (b.rank() != 1 || b.dim(0) != w.dim(0)) return false;
+  }
+  if (n.op_type == "FusedConv") {
+    if (n.inputs.size() > 4) return false;
+    if (n.HasInput(3) && g.IsInitializer(n.inputs[3])) return false;
+    if (!ParseActivation(n).ok) return false;
+  } else if (n.inputs.size() > 3) {
+    return false;
+  }
+  const int64_t group = n.GetInt("group", 1);
+  if (group < 1 || w.dim(0) % group != 0) return false;
+  auto attrs = ParseWindowAttrs(n);
+  if (!attrs.ok()) return false;
+  const size_t spatial = static_cast<size_t>(w.rank() - 2);
+  if (!attrs.value().kernel_shape.empty()) {
+    if (attrs.value().kernel_shape.size() != spatial) return false;
+    for (size_t i = 0; i < spatial; ++i) {
+      if (attrs.value().kernel_shape[i] != w.dim(static_cast<int64_t>(i + 2))) return false;
+    }
+  }
+  const int rank = KnownRank(g, n.inputs[0]);
+  return rank < 0 || rank == w.rank();
+}
+
+Status MapConv(BuildContext& ctx, const ir::Node& n) {
+  Plan& plan = ctx.plan;
+  int x;
+  EDGERUN_ASSIGN_OR_RETURN(x, ctx.Input(n, 0));
+  const Tensor& w = *ctx.Constant(n, 1);
+  const Tensor* bias = ctx.Constant(n, 2);
+  const Value xv = plan.value(x);
+  if (xv.shape.size() != static_cast<size_t>(w.rank())) return Unsupported(n.Describe() + ": input rank differs from the weights'");
+  if (!xv.dense()) return Unsupported(n.Describe() + ": strided input");
+  const int64_t group = n.GetInt("group", 1);
+  const int64_t m = w.dim(0), cg = w.dim(1);
+  const int64_t c = xv.shape[1];
+  if (c != cg * group) return Unsupported(n.Describe() + ": input channels do not match the weights and group");
+  WindowAttrs attrs;
+  EDGERUN_ASSIGN_OR_RETURN(attrs, ParseWindowAttrs(n));
+  const bool one_d = w.rank() == 3;
+  Shape spatial(xv.shape.begin() + 2, xv.shape.end());
+  std::vector<int64_t> kernel(w.shape().begin() + 2, w.shape().end());
+  auto geo_r = ForwardGeometry(attrs, spatial, kernel);
+  if (!geo_r.ok()) return Unsupported(n.Describe() + ": " + geo_r.status().message());
+  WindowGeometry geo = std::move(geo_r).value();
+  if (one_d) {  // view as H = 1
+    for (auto* v : {&geo.in, &geo.out, &geo.kernel, &geo.strides, &geo.dilations}) v->insert(v->begin(), 1);
+    geo.pad_begin.insert(geo.pad_begin.begin(), 0);
+    geo.pad_end.insert(geo.pad_end.begin(), 0);
+  }
+  Shape out_shape = {xv.shape[0], m};
+  for (size_t i = one_d ? 1 : 0; i < 2; ++i) out_shape.push_back(geo.out[i]);
+  const Activation act = ParseActivation(n);
+  const bool has_z = n.HasInput(3);
+  int z = -1;
+  if (has_z) {
+    EDGERUN_ASSIGN_OR_RETURN(z, ctx.Input(n, 3));
+    if (plan.value(z).shape != out_shape) return Unsupported(n.Describe() + ": Z's shape differs from the output's");
+  }
+
+  // Convolutions go to oneDNN where it has a fast kernel for them (xnnpack_onednn_conv.cc).
+  if (plan.onednn()) {
+    OneDnnConvParams p;
+    p.group = group, p.cg = cg, p.m = m, p.kh = geo.kernel[0], p.kw = geo.kernel[1];
+    p.strides = geo.strides, p.dilations = geo.dilations, p.pad_begin = geo.pad_begin, p.pad_end = geo.pad_end;
+    p.weights = w.data<float>();
+    p.bias = bias ? bias->data<float>() : nullptr;
+    p.has_z = has_z;
+    p.act_lo = act.lo, p.act_hi = act.hi;
+    if (act.has_unary) {
+      switch (act.unary) {
+        case UnaryKind::kSigmoid: p.activation = ConvActivation::kSigmoid; break;
+        case UnaryKind::kHardSwish: p.activation = ConvActivation::kHardSwish; break;
+        case UnaryKind::kLeakyRelu: p.activation = ConvActivation::kLeakyRelu, p.alpha = act.alpha; break;
+        case UnaryKind::kClamp: break;
+      }
+    }
+    const int y = TryAddOneDnnConv(plan, n.Describe(), x, z, out_shape, p);
+    if (y >= 0) {
+      ctx.Define(n.outputs[0], y);
+      return Status::Ok();
+    }
+  }
+
+  // OIHW -> OHWI (identity for depthwise, where I = 1).
+  const int64_t kh = geo.kernel[0], kw = geo.kernel[1];
+  std::vector<float>& packed = plan.NewConstant(static_cast<size_t>(w.numel()), false);
+  const float* src = w.data<float>();
+  for (int64_t o = 0; o < m; ++o) {
+    for (int64_t i = 0; i < cg; ++i) {
+      for (int64_t k = 0; k < kh * kw; ++k) {
+        packed[static_cast<size_t>((o * kh * kw + k) * cg + i)] = src[(o * cg + i) * kh * kw + k];
+      }
+    }
+  }
+  const float* bias_data = nullptr;
+  if (bias) {
+    std::vector<float>& b = plan.NewConstant(static_cast<size_t>(m), false);
+    std::copy(bias->data<float>(), bias->data<float>() + m, b.begin());
+    bias_data = b.data();
+  }
+  const int y = plan.AddValue(out_shape);
+  Step s;
+  s.what = n.Describe();
+  s.inputs = {x};
+  s.outputs = {y};
+  s.strided_output = true;
+  s.clampable = true;
+  if (!has_z) s.output_min = act.lo, s.output_max = act.hi;
+  const float* kdata = packed.data();
+  s.create = [geo, group, cg, m, kdata, bias_data](Plan& p, Step& st) {
+    const Value& in = p.value(st.inputs[0]);
+    const Value& out = p.value(st.outputs[0]);
+    auto u = [](int64_t v) { return static_cast<uint32_t>(v); };
+    xnn_status r = xnn_create_convolution2d_nhwc_f32(
+        u(geo.pad_begin[0]), u(geo.pad_end[1]), u(geo.pad_end[0]), u(geo.pad_begin[1]), u(geo.kernel[0]),
+        u(geo.kernel[1]), u(geo.strides[0]), u(geo.strides[1]), u(geo.dilations[0]), u(geo.dilations[1]), u(group),
+        static_cast<size_t>(cg), static_cast<size_t>(m / group), in.stride, out.stride, kdata, bias_data,
+        st.output_min, st.output_max, 0, &st.op);
+    return XnnCheck(r, st.what, "create (convolution)");
+  };
+  s.setup = [geo](Plan& p, Step& st) {
+    const Value& in = p.value(st.inputs[0]);
+    xnn_status r = xnn_setup_convolution2d_nhwc_f32(st.op, static_cast<size_t>(in.shape[0]),
+                                                    static_cast<size_t>(geo.in[0]), static_cast<size_t>(geo.in[1]),
+                                                    p.Data(st.inputs[0]), p.Data(st.outputs[0]), p.pool());
+    return XnnCheck(r, st.what, "setup (convolution)");
+  };
+  plan.AddStep(std::move(s));
+
+  int result = y;
+  if (has_z) {
+    EDGERUN_ASSIGN_OR_RETURN(result, AddBinary(ctx, n.Describe(), BinaryKind::kAdd, y, z, out_shape, act.lo, act.hi));
+  }
+  if (act.has_unary) {
+    EDGERUN_ASSIGN_OR_RETURN(result, AddUnary(ctx, n.Describe(), result, act.unary, act.alpha, 0));
+  }
+  ctx.Define(n.outputs[0], result);
+  return Status::Ok();
+}
+
+}  // namespace edgerun::xnn

@@ -1,0 +1,308 @@
+// Parity of the XNNPACK provider's convolutions and pooling against the reference kernels:
+// sweeps over channel and size tails, strides, pads, dilations, groups, depthwise, auto_pad,
+// 1D convolutions, FusedConv activations and residuals, and the pooling operators.
+#include <cstdlib>
+
+#include "kernels/xnnpack/xnnpack_onednn_conv.h"
+#include "kernels/xnnpack/xnnpack_test_util.h"
+
+namespace edgerun::xnn_test {
+namespace {
+
+struct ConvCase {
+  int64_t n = 1, c = 3, m = 4, h = 5, w = 5, kh = 3, kw = 3, stride = 1, pad = 1, dilation = 1, group = 1;
+  bool bias = true;
+  std::string auto_pad;
+};
+
+std::string ConvModel(const ConvCase& k) {
+  ModelBuilder mb;
+  mb.Input("x", kFloat, {k.n, k.c, k.h, k.w}).Output("y", kFloat, {-1, -1, -1, -1});
+  Weights(mb, "w", {k.m, k.c / k.group, k.kh, k.kw}, 7);
+  std::vector<std::string> ins = {"x", "w"};
+  if (k.bias) {
+    Weights(mb, "b", {k.m}, 8);
+    ins.push_back("b");
+  }
+  auto& node = mb.Node("Conv", ins, {"y"});
+  AttrInts(node, "kernel_shape", {k.kh, k.kw});
+  AttrInts(node, "strides", {k.stride, k.stride});
+  AttrInts(node, "dilations", {k.dilation, k.dilation});
+  AttrInt(node, "group", k.group);
+  if (k.auto_pad.empty()) {
+    AttrInts(node, "pads", {k.pad, k.pad, k.pad + (k.h % 2), k.pad});
+  } else {
+    AttrString(node, "auto_pad", k.auto_pad);
+  }
+  return mb.Bytes();
+}
+
+void ExpectConvParity(const ConvCase& k) {
+  SCOPED_TRACE("conv c=" + std::to_string(k.c) + " m=" + std::to_string(k.m) + " h=" + std::to_string(k.h) +
+               " w=" + std::to_string(k.w) + " k=" + std::to_string(k.kh) + "x" + std::to_string(k.kw) +
+               " s=" + std::to_string(k.stride) + " p=" + std::to_string(k.pad) + " d=" + std::to_string(k.dilation) +
+               " g=" + std::to_string(k.group) + " auto_pad=" + k.auto_pad);
+  ExpectParity(ConvModel(k), {RandomInput("x", {k.n, k.c, k.h, k.w}, 3)});
+}
+
+TEST(XnnpackConvParityTest, ConvSweepTailsStridesPadsDilations) {
+  for (int64_t c : {1, 3, 8}) {
+    for (int64_t m : {1, 5, 16}) {
+      for (int64_t hw : {1, 2, 3, 4, 5, 6, 7}) {
+        for (int64_t kk : {1, 3}) {
+          for (int64_t s : {1, 2}) {
+            ConvCase k;
+            k.c = c, k.m = m, k.h = hw, k.w = hw + 1, k.kh = kk, k.kw = kk, k.stride = s, k.pad = kk / 2;
+            k.bias = (hw % 2) == 0;
+            ExpectConvParity(k);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(XnnpackConvParityTest, ConvDilationAndLargePads) {
+  for (int64_t d : {1, 2, 3}) {
+    for (int64_t p : {0, 1, 2, 3}) {
+      ConvCase k;
+      k.c = 5, k.m = 7, k.h = 9, k.w = 8, k.kh = 3, k.kw = 2, k.dilation = d, k.pad = p, k.stride = 1 + (p % 2);
+      ExpectConvParity(k);
+    }
+  }
+}
+
+TEST(XnnpackConvParityTest, GroupedAndDepthwiseConv) {
+  for (int64_t g : {2, 3}) {
+    ConvCase k;
+    k.c = 6, k.m = 12, k.group = g, k.h = 7, k.w = 6;
+    ExpectConvParity(k);
+  }
+  for (int64_t c : {1, 3, 8, 17, 32}) {
+    for (int64_t mult : {1, 2}) {
+      for (int64_t s : {1, 2}) {
+        for (int64_t kk : {3, 5}) {
+          ConvCase k;
+          k.c = c, k.m = c * mult, k.group = c, k.h = 7, k.w = 5, k.kh = kk, k.kw = kk, k.stride = s, k.pad = kk / 2;
+          ExpectConvParity(k);
+        }
+      }
+    }
+  }
+}
+
+TEST(XnnpackConvParityTest, ConvAutoPadAndBatch) {
+  for (const char* ap : {"SAME_UPPER", "SAME_LOWER", "VALID"}) {
+    for (int64_t s : {1, 2, 3}) {
+      ConvCase k;
+      k.auto_pad = ap, k.stride = s, k.h = 7, k.w = 6, k.kh = 3, k.kw = 2, k.n = 2;
+      ExpectConvParity(k);
+    }
+  }
+}
+
+TEST(XnnpackConvParityTest, Conv1D) {
+  for (int64_t s : {1, 2}) {
+    ModelBuilder mb;
+    mb.Input("x", kFloat, {2, 3, 11}).Output("y", kFloat, {-1, -1, -1});
+    Weights(mb, "w", {5, 3, 3}, 4);
+    Weights(mb, "b", {5}, 5);
+    auto& node = mb.Node("Conv", {"x", "w", "b"}, {"y"});
+    AttrInts(node, "pads", {1, 2});
+    AttrInts(node, "strides", {s});
+    ExpectParity(mb.Bytes(), {RandomInput("x", {2, 3, 11}, 1)});
+  }
+}
+
+// Convolutions with the channel counts and sizes of real networks, which oneDNN runs with its
+// JIT kernels (direct and 1x1) on the plan's NHWC buffers.
+TEST(XnnpackConvParityTest, OneDnnConvSweep) {
+  const int64_t before = xnn::OneDnnConvSteps();
+  int cases = 0;
+  for (int64_t kk : {1, 3}) {
+    for (int64_t s : {1, 2}) {
+      for (int64_t c : {32, 40, 67}) {
+        for (int64_t m : {8, 32, 43}) {
+          ConvCase k;
+          k.c = c, k.m = m, k.h = 14, k.w = 13, k.kh = kk, k.kw = kk, k.stride = s, k.pad = kk / 2;
+          k.bias = (c + m) % 2 == 0;
+          ExpectConvParity(k);
+          ++cases;
+        }
+      }
+    }
+  }
+  for (int64_t g : {2, 4}) {  // grouped
+    ConvCase k;
+    k.c = 32, k.m = 48, k.group = g, k.h = 12, k.w = 11;
+    ExpectConvParity(k);
+    ++cases;
+  }
+  for (int64_t s : {1, 2}) {  // depthwise, as in mobilenet: stays on XNNPACK (not counted)
+    ConvCase k;
+    k.c = 48, k.m = 48, k.group = 48, k.h = 15, k.w = 14, k.stride = s;
+    ExpectConvParity(k);
+  }
+  ConvCase stem;  // 7x7 stride 2 on 3 channels, as in resnet
+  stem.c = 3, stem.m = 16, stem.h = 31, stem.w = 30, stem.kh = 7, stem.kw = 7, stem.stride = 2, stem.pad = 3;
+  ExpectConvParity(stem);
+  ++cases;
+  if (std::getenv("EDGERUN_XNNPACK_ONEDNN") == nullptr) EXPECT_GE(xnn::OneDnnConvSteps() - before, cases);  // every case planned on oneDNN
+}
+
+// The XNNPACK convolution path, which runs when oneDNN is switched off or cannot run a convolution.
+TEST(XnnpackConvParityTest, XnnpackConvPathWithoutOneDnn) {
+  const char* old = std::getenv("EDGERUN_XNNPACK_ONEDNN");
+  const std::string saved = old ? old : "";
+  setenv("EDGERUN_XNNPACK_ONEDNN", "0", 1);
+  const int64_t before = xnn::OneDnnConvSteps();
+  for (int64_t kk : {1, 3}) {
+    for (int64_t g : {1, 2, 16}) {
+      ConvCase k;
+      k.c = 16, k.m = 32, k.h = 9, k.w = 8, k.kh = kk, k.kw = kk, k.pad = kk / 2, k.group = g, k.stride = kk;
+      ExpectConvParity(k);
+    }
+  }
+  EXPECT_EQ(xnn::OneDnnConvSteps(), before);
+  if (old) setenv("EDGERUN_XNNPACK_ONEDNN", saved.c_str(), 1);
+  else unsetenv("EDGERUN_XNNPACK_ONEDNN");
+}
+
+// Two threads: oneDNN runs with a 2-thread OpenMP team (and XNNPACK's steps on the caller);
+// EDGERUN_XNNPACK_ONEDNN=0 keeps everything on XNNPACK's pool.
+TEST(XnnpackConvParityTest, OneDnnThreads) {
+  const char* old = std::getenv("EDGERUN_XNNPACK_ONEDNN");
+  const std::string saved = old ? old : "";
+  ParityOptions two;
+  two.threads = 2;
+  ConvCase k;
+  k.c = 32, k.m = 40, k.h = 17, k.w = 15, k.stride = 2;
+  for (const char* mode : {"", "0"}) {
+    if (*mode) setenv("EDGERUN_XNNPACK_ONEDNN", mode, 1);
+    else unsetenv("EDGERUN_XNNPACK_ONEDNN");
+    const int64_t before = xnn::OneDnnConvSteps();
+    ExpectParity(ConvModel(k), {RandomInput("x", {k.n, k.c, k.h, k.w}, 3)}, two);
+    if (*mode) EXPECT_EQ(xnn::OneDnnConvSteps(), before);
+    else EXPECT_GT(xnn::OneDnnConvSteps(), before);
+  }
+  if (old) setenv("EDGERUN_XNNPACK_ONEDNN", saved.c_str(), 1);
+  else unsetenv("EDGERUN_XNNPACK_ONEDNN");
+}
+
+std::string FusedConvModel(const std::string& act, const std::vector<float>& params, bool with_z, int64_t c = 4,
+                           int64_t m = 6, int64_t hw = 6, int64_t kk = 3) {
+  ModelBuilder mb;
+  auto* op = mb.proto().add_opset_import();
+  op->set_domain("com.edgerun");
+  op->set_version(1);
+  mb.Input("x", kFloat, {1, c, hw, hw}).Output("y", kFloat, {-1, -1, -1, -1});
+  Weights(mb, "w", {m, c, kk, kk}, 4);
+  Weights(mb, "b", {m}, 5);
+  std::vector<std::string> ins = {"x", "w", "b"};
+  if (with_z) {
+    mb.Input("z", kFloat, {1, m, hw, hw});
+    ins.push_back("z");
+  }
+  auto& node = mb.Node("FusedConv", ins, {"y"});
+  node.set_domain("com.edgerun");
+  AttrInts(node, "pads", {kk / 2, kk / 2, kk / 2, kk / 2});
+  AttrString(node, "activation", act);
+  if (!params.empty()) AttrFloats(node, "activation_params", params);
+  return mb.Bytes();
+}
+
+TEST(XnnpackConvParityTest, FusedConvActivationsAndResidual) {
+  SessionOptions probe;
+  probe.providers = {"cpu"};
+  if (!Session::CreateFromBytes(FusedConvModel("Relu", {}, false), probe).ok()) {
+    GTEST_SKIP() << "FusedConv has no reference kernel in this build";
+  }
+  const std::vector<std::pair<std::string, std::vector<float>>> acts = {
+      {"", {}}, {"Relu", {}}, {"Clip", {-0.5f, 0.5f}}, {"Sigmoid", {}}, {"HardSwish", {}}, {"LeakyRelu", {0.2f}}};
+  for (const auto& [act, params] : acts) {
+    for (bool z : {false, true}) {
+      SCOPED_TRACE("activation '" + act + "' z=" + std::to_string(z));
+      std::vector<NamedTensor> feeds = {RandomInput("x", {1, 4, 6, 6}, 1)};
+      if (z) feeds.push_back(RandomInput("z", {1, 6, 6, 6}, 2));
+      ExpectParity(FusedConvModel(act, params, z), feeds);
+    }
+  }
+  // Network-sized: residual add and activation as oneDNN post-ops (1x1 and 3x3 kernels).
+  for (int64_t kk : {1, 3}) {
+    for (const auto& [act, params] : acts) {
+      for (bool z : {false, true}) {
+        SCOPED_TRACE("k=" + std::to_string(kk) + " activation '" + act + "' z=" + std::to_string(z));
+        std::vector<NamedTensor> feeds = {RandomInput("x", {1, 32, 10, 10}, 1)};
+        if (z) feeds.push_back(RandomInput("z", {1, 40, 10, 10}, 2));
+        ExpectParity(FusedConvModel(act, params, z, 32, 40, 10, kk), feeds);
+      }
+    }
+  }
+}
+
+// A Relu after a Conv folds into the oneDNN step's last post-op; a Concat of oneDNN outputs copies.
+TEST(XnnpackConvParityTest, OneDnnConvReluAndConcat) {
+  ModelBuilder mb;
+  mb.Input("x", kFloat, {1, 32, 13, 13}).Output("y", kFloat, {-1, -1, -1, -1});
+  Weights(mb, "w1", {24, 32, 1, 1}, 1);
+  Weights(mb, "w3", {24, 32, 3, 3}, 2);
+  Weights(mb, "b", {24}, 3);
+  mb.FloatInitializer("lo", {}, {-0.5f});
+  mb.FloatInitializer("hi", {}, {0.75f});
+  mb.Node("Conv", {"x", "w1", "b"}, {"a"});
+  auto& c3 = mb.Node("Conv", {"x", "w3", "b"}, {"c"});
+  AttrInts(c3, "pads", {1, 1, 1, 1});
+  mb.Node("Relu", {"a"}, {"ra"});
+  mb.Node("Clip", {"c", "lo", "hi"}, {"rc"});
+  auto& cat = mb.Node("Concat", {"ra", "rc"}, {"y"});
+  AttrInt(cat, "axis", 1);
+  const int64_t before = xnn::OneDnnConvSteps();
+  ExpectParity(mb.Bytes(), {RandomInput("x", {1, 32, 13, 13}, 4)});
+  if (std::getenv("EDGERUN_XNNPACK_ONEDNN") == nullptr) EXPECT_GE(xnn::OneDnnConvSteps() - before, 2);
+}
+
+std::string PoolModel(const std::string& op, int64_t c, int64_t h, int64_t w, int64_t k, int64_t s, int64_t p, bool ceil,
+                      bool include_pad) {
+  ModelBuilder mb;
+  mb.Input("x", kFloat, {1, c, h, w}).Output("y", kFloat, {-1, -1, -1, -1});
+  auto& node = mb.Node(op, {"x"}, {"y"});
+  if (op != "GlobalAveragePool") {
+    AttrInts(node, "kernel_shape", {k, k});
+    AttrInts(node, "strides", {s, s});
+    AttrInts(node, "pads", {p, p, p, p});
+    AttrInt(node, "ceil_mode", ceil ? 1 : 0);
+    if (op == "AveragePool") AttrInt(node, "count_include_pad", include_pad ? 1 : 0);
+  }
+  return mb.Bytes();
+}
+
+TEST(XnnpackConvParityTest, PoolingSweep) {
+  for (const char* op : {"MaxPool", "AveragePool"}) {
+    for (int64_t c : {1, 3, 17}) {
+      for (int64_t hw : {3, 4, 5, 6, 7}) {
+        for (int64_t k : {2, 3}) {
+          for (int64_t s : {1, 2}) {
+            for (int64_t p : {0, 1}) {
+              for (bool ceil : {false, true}) {
+                SCOPED_TRACE(std::string(op) + " c=" + std::to_string(c) + " hw=" + std::to_string(hw) + " k=" +
+                             std::to_string(k) + " s=" + std::to_string(s) + " p=" + std::to_string(p) +
+                             " ceil=" + std::to_string(ceil));
+                ExpectParity(PoolModel(op, c, hw, hw + 1, k, s, p, ceil, false), {RandomInput("x", {1, c, hw, hw + 1}, 9)});
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  // count_include_pad without padding maps; with padding the node stays on the reference kernels.
+  ExpectParity(PoolModel("AveragePool", 5, 6, 6, 3, 1, 0, false, true), {RandomInput("x", {1, 5, 6, 6}, 9)});
+  for (int64_t c : {1, 7, 64}) {
+    for (int64_t hw : {1, 3, 7}) {
+      ExpectParity(PoolModel("GlobalAveragePool", c, hw, hw, 0, 0, 0, false, false), {RandomInput("x", {1, c, hw, hw}, 9)});
+    }
+  }
+}
+
+}  // namespace
+}  // namespace edgerun::xnn_test

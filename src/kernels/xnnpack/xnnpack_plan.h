@@ -1,0 +1,134 @@
+// An XNNPACK execution plan for one partition at fixed input shapes: values (ONNX shape, physical
+// layout, buffer slice), steps (one XNNPACK operator each, created after all shapes are known so
+// that concat slices can be written in place), and the buffers they run on.
+//
+// Layout: inside a plan every value of rank >= 3 is stored channels-last ([N, spatial..., C]);
+// values of rank <= 2 are stored as ONNX lays them out. Conversions happen only at the plan's
+// inputs and outputs.
+//
+// Building: the op mappers (xnnpack_mappers.h) add values and steps; Finalize() creates the
+// operators (packing weights), assigns buffers by liveness and sets every operator up once.
+// Running: Run() copies inputs in, runs the operators and copies outputs out; it allocates nothing.
+// Thread-safety: a Plan is not thread-safe; its owner serializes Run().
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <xnnpack.h>
+
+#include "edgerun/status.h"
+#include "edgerun/tensor.h"
+
+namespace edgerun::xnn {
+
+constexpr float kNoMin = -std::numeric_limits<float>::infinity();
+constexpr float kNoMax = std::numeric_limits<float>::infinity();
+
+struct Value {
+  Shape shape;               // ONNX shape
+  bool channels_last = false;  // rank >= 3: stored as [N, spatial..., C]
+  int buffer = -1;           // index into Plan::buffers_
+  size_t offset = 0;         // elements from the buffer start
+  size_t stride = 0;         // elements between consecutive pixels (rows of the last dim)
+  int producer = -1;         // step index; -1 for plan inputs and constants-free aliases
+  bool is_input = false;
+  const float* constant = nullptr;  // set for constants (physical layout), which have no buffer
+
+  int64_t channels() const;  // the physically last dimension (1 for rank 0)
+  int64_t pixels() const;    // numel / channels
+  Shape PhysicalShape() const;
+  bool dense() const { return stride == static_cast<size_t>(channels()); }
+  // True when the physical memory order equals ONNX's (plain, or channels-last with C == 1 or
+  // one pixel per image).
+  bool LayoutTrivial() const;
+};
+
+class Plan;
+
+// One operator. `create` runs in Finalize once strides are final; `setup` after buffers are placed.
+struct Step {
+  std::string what;          // for error messages: "node 'c1' (Conv, opset 13)"
+  std::vector<int> inputs;   // value indices read
+  std::vector<int> outputs;  // value indices written
+  bool strided_output = false;  // the operator can write its output with a pixel stride
+  bool clampable = false;       // output_min/output_max apply to the output
+  float output_min = kNoMin;
+  float output_max = kNoMax;
+  std::function<Status(Plan&, Step&)> create;
+  std::function<Status(Plan&, Step&)> setup;
+  // Steps not run by an XNNPACK operator (oneDNN convolutions) run through this instead.
+  std::function<Status()> run;
+  xnn_operator_t op = nullptr;
+};
+
+class OneDnnRuntime;
+
+class Plan {
+ public:
+  Plan() = default;
+  ~Plan();
+  Plan(const Plan&) = delete;
+  Plan& operator=(const Plan&) = delete;
+
+  // Adds a value with its own (not yet placed) buffer, dense.
+  int AddValue(const Shape& shape);
+  // Adds a value sharing `source`'s storage (a reshape of a dense value; same element count).
+  int AddAlias(int source, const Shape& shape);
+  int AddStep(Step step);
+
+  Value& value(int v) { return values_[static_cast<size_t>(v)]; }
+  const Value& value(int v) const { return values_[static_cast<size_t>(v)]; }
+  Step& step(int s) { return steps_[static_cast<size_t>(s)]; }
+  size_t num_steps() const { return steps_.size(); }
+  // Owns constant data (transposed weights, broadcast constants). Data that XNNPACK only reads
+  // when an operator is created (weights it packs) is released once all operators exist.
+  std::vector<float>& NewConstant(size_t n, bool read_at_run = true);
+  // Address of a placed value (valid after buffers are placed).
+  float* Data(int v);
+  pthreadpool_t pool() const { return pool_; }
+  // oneDNN engine/stream for convolutions (nullptr: every step runs on XNNPACK). Set before mapping.
+  void SetOneDnn(std::shared_ptr<OneDnnRuntime> rt) { onednn_ = std::move(rt); }
+  const std::shared_ptr<OneDnnRuntime>& onednn() const { return onednn_; }
+
+  // Marks plan inputs/outputs, in partition order.
+  void SetInputs(std::vector<int> v) { inputs_ = std::move(v); }
+  void SetOutputs(std::vector<int> v) { outputs_ = std::move(v); }
+  const std::vector<int>& inputs() const { return inputs_; }
+  const std::vector<int>& outputs() const { return outputs_; }
+
+  // Adds a constant value holding `physical` (already in the plan's layout for `shape`).
+  int AddConstantValue(const Shape& shape, const std::vector<float>& physical);
+  // Makes `v` a slice [offset, offset + C) of every pixel of `target` (same pixel count).
+  void PlaceAsSlice(int v, int target, size_t channel_offset);
+
+  // Creates operators, places buffers by liveness and sets operators up.
+  Status Finalize(pthreadpool_t pool);
+  // Runs the steps. Inputs must already be copied into Data(inputs()[i]).
+  Status Run();
+
+ private:
+  std::vector<Value> values_;
+  std::vector<Step> steps_;
+  std::vector<size_t> buffer_size_;  // elements per logical buffer
+  std::vector<int> buffer_block_;    // physical block per logical buffer
+  std::vector<std::unique_ptr<float[]>> blocks_;
+  std::vector<std::unique_ptr<std::vector<float>>> constants_;
+  std::vector<bool> constant_read_at_run_;
+  std::vector<int> inputs_;
+  std::vector<int> outputs_;
+  pthreadpool_t pool_ = nullptr;
+  std::shared_ptr<OneDnnRuntime> onednn_;
+};
+
+// "xnn_status_invalid_parameter" etc.
+const char* XnnStatusName(xnn_status s);
+Status XnnCheck(xnn_status s, const std::string& what, const char* call);
+
+}  // namespace edgerun::xnn

@@ -1,0 +1,121 @@
+// MaxPool, AveragePool and GlobalAveragePool on XNNPACK's NHWC pooling operators (2D only).
+// ceil_mode becomes extra end padding (XNNPACK ignores padded taps for max pooling and leaves them
+// out of the average, which is ONNX's count_include_pad = 0).
+#include <algorithm>
+
+#include "kernels/reference/conv_geometry.h"
+#include "kernels/xnnpack/xnnpack_mappers.h"
+
+namespace edgerun::xnn {
+
+bool ClaimPool(const ir::Graph& g, const ir::Node& n) {
+  const std::string& op = n.op_type;
+  if (op != "MaxPool" && op != "AveragePool" && op != "GlobalAveragePool") return false;
+  if (!n.HasInput(0) || g.IsInitializer(n.inputs[0]) || n.inputs.size() != 1 || n.outputs.size() != 1) return false;
+  const int rank = KnownRank(g, n.inputs[0]);
+  if (rank >= 0 && rank != 4) return false;
+  if (op == "GlobalAveragePool") return true;
+  auto attrs = ParseWindowAttrs(n);
+  if (!attrs.ok() || attrs.value().kernel_shape.size() != 2) return false;
+  if (op == "MaxPool") {
+    if (n.GetInt("storage_order", 0) != 0) return false;
+    for (int64_t d : attrs.value().dilations) {
+      if (d != 1) return false;  // XNNPACK clamps padded taps to the edge: exact only without dilation
+    }
+  } else if (n.GetInt("count_include_pad", 0) != 0) {
+    if (attrs.value().auto_pad == AutoPad::kSameUpper || attrs.value().auto_pad == AutoPad::kSameLower) return false;
+    for (int64_t p : attrs.value().pads) {
+      if (p != 0) return false;
+    }
+  }
+  return true;
+}
+
+Status MapPool(BuildContext& ctx, const ir::Node& n) {
+  Plan& plan = ctx.plan;
+  int x;
+  EDGERUN_ASSIGN_OR_RETURN(x, ctx.Input(n, 0));
+  const Value xv = plan.value(x);
+  if (xv.shape.size() != 4 || !xv.dense()) return Unsupported(n.Describe() + ": needs a dense 4D input");
+  const int64_t batch = xv.shape[0], c = xv.shape[1], h = xv.shape[2], w = xv.shape[3];
+  if (n.op_type == "GlobalAveragePool") {
+    const int y = plan.AddValue({batch, c, 1, 1});
+    Step s;
+    s.what = n.Describe();
+    s.inputs = {x};
+    s.outputs = {y};
+    s.strided_output = true;
+    s.clampable = true;
+    s.create = [](Plan& p, Step& st) {
+      const Value& in = p.value(st.inputs[0]);
+      xnn_status r = xnn_create_global_average_pooling_nwc_f32(static_cast<size_t>(in.channels()), in.stride,
+                                                               p.value(st.outputs[0]).stride, st.output_min,
+                                                               st.output_max, 0, &st.op);
+      return XnnCheck(r, st.what, "create (global average pooling)");
+    };
+    s.setup = [batch, h, w](Plan& p, Step& st) {
+      xnn_status r = xnn_setup_global_average_pooling_nwc_f32(st.op, static_cast<size_t>(batch),
+                                                              static_cast<size_t>(h * w), p.Data(st.inputs[0]),
+                                                              p.Data(st.outputs[0]), p.pool());
+      return XnnCheck(r, st.what, "setup (global average pooling)");
+    };
+    plan.AddStep(std::move(s));
+    ctx.Define(n.outputs[0], y);
+    return Status::Ok();
+  }
+  WindowAttrs attrs;
+  EDGERUN_ASSIGN_OR_RETURN(attrs, ParseWindowAttrs(n));
+  auto geo_r = ForwardGeometry(attrs, {h, w}, attrs.kernel_shape);
+  if (!geo_r.ok()) return Unsupported(n.Describe() + ": " + geo_r.status().message());
+  WindowGeometry geo = std::move(geo_r).value();
+  for (size_t d = 0; d < 2; ++d) {
+    const int64_t extent = (geo.kernel[d] - 1) * geo.dilations[d] + 1;
+    // Padding that would let a window see no input at all: leave such edge cases to the reference.
+    if (geo.pad_begin[d] >= extent || geo.pad_end[d] >= extent) return Unsupported(n.Describe() + ": padding as large as the window");
+    const int64_t need = (geo.out[d] - 1) * geo.strides[d] + extent - (geo.in[d] + geo.pad_begin[d] + geo.pad_end[d]);
+    if (need > 0) geo.pad_end[d] += need;  // ceil_mode
+    if ((geo.in[d] + geo.pad_begin[d] + geo.pad_end[d] - extent) / geo.strides[d] + 1 != geo.out[d]) {
+      return Unsupported(n.Describe() + ": output size not reproducible");
+    }
+  }
+  const bool is_max = n.op_type == "MaxPool";
+  const int y = plan.AddValue({batch, c, geo.out[0], geo.out[1]});
+  Step s;
+  s.what = n.Describe();
+  s.inputs = {x};
+  s.outputs = {y};
+  s.strided_output = true;
+  s.clampable = true;
+  s.create = [geo, is_max](Plan& p, Step& st) {
+    const Value& in = p.value(st.inputs[0]);
+    const size_t ch = static_cast<size_t>(in.channels()), out_stride = p.value(st.outputs[0]).stride;
+    auto u = [](int64_t v) { return static_cast<uint32_t>(v); };
+    xnn_status r;
+    if (is_max) {
+      r = xnn_create_max_pooling2d_nhwc_f32(u(geo.pad_begin[0]), u(geo.pad_end[1]), u(geo.pad_end[0]),
+                                            u(geo.pad_begin[1]), u(geo.kernel[0]), u(geo.kernel[1]),
+                                            u(geo.strides[0]), u(geo.strides[1]), u(geo.dilations[0]),
+                                            u(geo.dilations[1]), ch, in.stride, out_stride, st.output_min,
+                                            st.output_max, 0, &st.op);
+    } else {
+      r = xnn_create_average_pooling2d_nhwc_f32(u(geo.pad_begin[0]), u(geo.pad_end[1]), u(geo.pad_end[0]),
+                                                u(geo.pad_begin[1]), u(geo.kernel[0]), u(geo.kernel[1]),
+                                                u(geo.strides[0]), u(geo.strides[1]), ch, in.stride, out_stride,
+                                                st.output_min, st.output_max, 0, &st.op);
+    }
+    return XnnCheck(r, st.what, "create (pooling)");
+  };
+  s.setup = [batch, h, w, is_max](Plan& p, Step& st) {
+    const float* in = p.Data(st.inputs[0]);
+    float* out = p.Data(st.outputs[0]);
+    const size_t nb = static_cast<size_t>(batch), hh = static_cast<size_t>(h), ww = static_cast<size_t>(w);
+    xnn_status r = is_max ? xnn_setup_max_pooling2d_nhwc_f32(st.op, nb, hh, ww, in, out, p.pool())
+                          : xnn_setup_average_pooling2d_nhwc_f32(st.op, nb, hh, ww, in, out, p.pool());
+    return XnnCheck(r, st.what, "setup (pooling)");
+  };
+  plan.AddStep(std::move(s));
+  ctx.Define(n.outputs[0], y);
+  return Status::Ok();
+}
+
+}  // namespace edgerun::xnn
