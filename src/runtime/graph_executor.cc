@@ -9,6 +9,7 @@
 
 #include "ops/op_list.h"
 #include "ops/op_schema.h"
+#include "passes/pass_util.h"
 #include "runtime/memory_planner.h"
 #include "runtime/partitioner.h"
 
@@ -25,13 +26,6 @@ void CollectImplicitInputs(const ir::Node& node, std::vector<std::string>* out) 
       for (auto& s : g->OuterScopeNames()) out->push_back(s);
     }
   }
-}
-
-bool HasSubgraph(const ir::Node& node) {
-  for (const auto& [n, a] : node.attributes) {
-    if (a.g || !a.graphs.empty()) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -158,7 +152,7 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::Create(std::shared_ptr<con
   // Provider claims: the first provider in the list that claims a node runs it.
   std::vector<int> groups(n, -1);
   for (size_t i = 0; i < n && !providers.empty(); ++i) {
-    if (!implicit[i].empty() || HasSubgraph(g.nodes[i])) continue;
+    if (!implicit[i].empty() || passes::HasSubgraph(g.nodes[i])) continue;
     for (size_t p = 0; p < providers.size(); ++p) {
       if (providers[p]->Claims(g, g.nodes[i])) {
         groups[i] = static_cast<int>(p);
@@ -377,7 +371,7 @@ GraphExecutor::~GraphExecutor() = default;
 
 bool GraphExecutor::EnablePlannedMemory() {
   for (const Step& step : steps_) {
-    if (step.node->domain != "com.edgerun.provider" && HasSubgraph(*step.node)) return false;
+    if (step.node->domain != "com.edgerun.provider" && passes::HasSubgraph(*step.node)) return false;
     const std::string& op = step.node->op_type;
     if (op.rfind("Sequence", 0) == 0 || op == "SplitToSequence" || op == "ConcatFromSequence" || op == "Optional" ||
         op == "OptionalGetElement" || op == "OptionalHasElement") {
