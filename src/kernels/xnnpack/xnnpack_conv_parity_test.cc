@@ -304,5 +304,74 @@ TEST(XnnpackConvParityTest, PoolingSweep) {
   }
 }
 
+
+std::string Pool1dModel(const std::string& op, int64_t c, int64_t l, int64_t k, int64_t s, int64_t p, bool ceil) {
+  ModelBuilder mb;
+  mb.Input("x", kFloat, {1, c, l}).Output("y", kFloat, {-1, -1, -1});
+  auto& node = mb.Node(op, {"x"}, {"y"});
+  if (op != "GlobalAveragePool") {
+    AttrInts(node, "kernel_shape", {k});
+    AttrInts(node, "strides", {s});
+    AttrInts(node, "pads", {p, p});
+    AttrInt(node, "ceil_mode", ceil ? 1 : 0);
+  }
+  return mb.Bytes();
+}
+
+// 1-D pooling (rank-3 [N, C, L] values, NHWC with H = 1 inside the plan).
+TEST(XnnpackConvParityTest, Pooling1dSweep) {
+  for (const char* op : {"MaxPool", "AveragePool"}) {
+    for (int64_t c : {1, 5, 32}) {
+      for (int64_t l : {2, 7, 16}) {
+        for (int64_t k : {2, 3}) {
+          for (int64_t s : {1, 2}) {
+            for (bool ceil : {false, true}) {
+              SCOPED_TRACE(std::string(op) + " c=" + std::to_string(c) + " l=" + std::to_string(l) + " k=" +
+                           std::to_string(k) + " s=" + std::to_string(s) + " ceil=" + std::to_string(ceil));
+              ParityOptions one;
+              one.expect_partitions = 1;
+              ExpectParity(Pool1dModel(op, c, l, k, s, k / 2, ceil), {RandomInput("x", {1, c, l}, 9)}, one);
+            }
+          }
+        }
+      }
+    }
+  }
+  for (int64_t c : {1, 7, 64}) {
+    for (int64_t l : {1, 3, 31}) {
+      ExpectParity(Pool1dModel("GlobalAveragePool", c, l, 0, 0, 0, false), {RandomInput("x", {1, c, l}, 9)});
+    }
+  }
+}
+
+// A 1-D sensor network (as vibration_cnn1d): every node in one partition, on 1 and 2 threads.
+TEST(XnnpackConvParityTest, Conv1dNetworkIsOnePartition) {
+  ModelBuilder mb;
+  mb.Input("x", kFloat, {1, 3, 64}).Output("y", kFloat, {-1, -1});
+  Weights(mb, "w1", {16, 3, 7}, 1);
+  Weights(mb, "b1", {16}, 2);
+  Weights(mb, "w2", {32, 16, 5}, 3);
+  Weights(mb, "wf", {32, 4}, 4);
+  auto& c1 = mb.Node("Conv", {"x", "w1", "b1"}, {"c1"});
+  AttrInts(c1, "pads", {3, 3});
+  mb.Node("Relu", {"c1"}, {"r1"});
+  auto& p1 = mb.Node("MaxPool", {"r1"}, {"p1"});
+  AttrInts(p1, "kernel_shape", {2});
+  AttrInts(p1, "strides", {2});
+  auto& c2 = mb.Node("Conv", {"p1", "w2"}, {"c2"});
+  AttrInts(c2, "pads", {2, 2});
+  mb.Node("Relu", {"c2"}, {"r2"});
+  mb.Node("GlobalAveragePool", {"r2"}, {"g"});
+  mb.Node("Flatten", {"g"}, {"f"});
+  mb.Node("MatMul", {"f", "wf"}, {"y"});
+  const std::string model = mb.Bytes();
+  for (int threads : {1, 2}) {
+    ParityOptions o;
+    o.threads = threads;
+    o.expect_partitions = 1;
+    ExpectParity(model, {RandomInput("x", {1, 3, 64}, 9)}, o);
+  }
+}
+
 }  // namespace
 }  // namespace edgerun::xnn_test

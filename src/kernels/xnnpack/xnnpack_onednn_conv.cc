@@ -1,8 +1,7 @@
 // oneDNN convolution steps inside an XNNPACK plan.
 //
-// Rule: a convolution goes to oneDNN unless it is depthwise or has at most 4 input channels per
-// group with a kernel of at most 3x3 (the RGB 3x3 stems); those, and any convolution for which
-// oneDNN would use its reference kernel, stay on XNNPACK.
+// Rule: a convolution goes to oneDNN unless it is depthwise; depthwise ones, and any convolution
+// for which oneDNN would use its reference kernel, stay on XNNPACK.
 //
 // Numbers behind it (this machine: AVX2/FMA, 1 thread, NHWC, ms per layer, XNNPACK vs oneDNN 2.6).
 // Isolated layers, hot caches:
@@ -10,12 +9,15 @@
 //            3x3 s1 256->256 @14:  15.7 vs 12.0     7x7 s2 3->64 @224:  16.3 vs 5.7
 //   pointwise 1x1 16->96 @112:      1.70 vs 0.50    1x1 144->24 @56:    0.81 vs 0.23
 //             1x1 320->1280 @7:     1.13 vs 0.41    (1x1 is 2.5-3.5x faster everywhere)
+//   RGB stems 3x3 s2 3->64 @224:    1.56 vs 0.53    3x3 s2 3->32 @224:  1.12 vs 0.31
 //   depthwise 3x3 32 @112:          0.29 vs 0.13    3x3 s2 144 @56:     0.063 vs 0.056
-// Inside the networks (per step, cold caches) depthwise and the short-reduction stems flip:
-//   mobilenet_v2 dw 3x3 s2 96 @112:  0.34 vs 0.51   dw 3x3 144 @56:     0.35 vs 0.46
-//   mobilenet_v2 stem 3x3 s2 3->32:  1.12 vs 2.73   squeezenet stem 3->64: 1.56 vs 3.26
-//   resnet18 stem 7x7 s2 3->64:      7.44 vs 4.69   resnet18 3x3 64->64 @56: 6.80 vs 5.46
-//   squeezenet expand3x3 16->64 @55: 1.74 vs 0.71   mobilenet_v2 1x1 16->96 @112: 1.39 vs 0.73
+// Inside the networks (per step, cold caches) depthwise flips: mobilenet_v2 dw 3x3 s2 96 @112:
+// 0.34 vs 0.51, dw 3x3 144 @56: 0.35 vs 0.46; whole mobilenet_v2 with depthwise on oneDNN: 8.33
+// vs 8.22 ms (1 thread), 6.05 vs 7.10 ms (2 threads), median of 6 alternating minimums.
+// Stems on oneDNN, whole networks (1 thread, minimum of 100 runs): squeezenet1_1 9.47 -> 8.96 ms,
+// mobilenet_v2 9.00 -> 8.65 ms, vibration_cnn1d (1-D, 3 channels, kernel 5-7) 47.8 -> 45.0 us.
+// (An earlier rule kept stems on XNNPACK from in-network timings taken while oneDNN primitives
+// were created for a 2-thread OpenMP team in 1-thread sessions; see kMinFlopsToThread.)
 // oneDNN is 100x slower on strided (channel-sliced) NHWC memory, where it falls back to its
 // reference kernel: so these steps never write concat slices in place (the concat copies).
 #include "kernels/xnnpack/xnnpack_onednn_conv.h"
@@ -109,8 +111,15 @@ bool IsReference(const dnnl::convolution_forward::primitive_desc& pd) {
   return std::strstr(pd.impl_info_str(), "ref") != nullptr;
 }
 
+// Below this many FLOPs a convolution runs on the calling thread alone: an OpenMP fork/join costs
+// microseconds (tens when the team has gone to sleep), as much as such a convolution takes
+// (vibration_cnn1d's 1-D convolutions take 8-16 us each; with a 2-thread team the model ran 40x
+// slower, its OpenMP and pthreadpool workers spinning against each other on 2 cores).
+constexpr double kMinFlopsToThread = 4e6;
+
 struct ConvState {
   std::shared_ptr<OneDnnRuntime> rt;  // outlives the primitive and memories below
+  int threads = 1;                    // OpenMP team size, fixed when the primitive is created
   dnnl::convolution_forward prim;
   memory weights;
   std::unordered_map<int, memory> args;
@@ -148,8 +157,7 @@ int TryAddOneDnnConv(Plan& plan, const std::string& what, int x, int z, const Sh
   std::shared_ptr<OneDnnRuntime> rt = plan.onednn();
   if (!rt) return -1;
   const bool depthwise = params.group > 1 && params.cg == 1;
-  const bool small_stem = params.cg <= 4 && params.kh * params.kw <= 9;
-  if (depthwise || small_stem) return -1;  // the rule above
+  if (depthwise) return -1;  // the rule above
   const Value& xv = plan.value(x);
   if (!xv.dense() || (params.has_z && !plan.value(z).dense())) return -1;
   // Rank 3 (1-D) is viewed as H = 1; NHWC memory is the same.
@@ -176,9 +184,14 @@ int TryAddOneDnnConv(Plan& plan, const std::string& what, int x, int z, const Sh
   }
   auto state = std::make_shared<ConvState>();
   state->rt = rt;
+  const double flops = 2.0 * static_cast<double>(g.n * g.oh * g.ow * p.m * p.cg * p.kh * p.kw);
+  state->threads = flops < kMinFlopsToThread ? 1 : rt->threads();
   s.create = [state, g, p](Plan& plan_ref, Step& st) -> Status {
     try {
       OneDnnRuntime::Impl& impl = state->rt->impl();
+      // oneDNN sizes a primitive's work split by the OpenMP thread count at creation and forks
+      // that many threads when it runs, whatever the setting then: set it first.
+      SetOmpThreads(state->threads);
       auto pd = MakePd(impl.engine, g, p, st.output_min, st.output_max);
       if (IsReference(pd)) return Unsupported(st.what + ": oneDNN offers only its reference convolution");
       state->prim = dnnl::convolution_forward(pd);
@@ -190,7 +203,6 @@ int TryAddOneDnnConv(Plan& plan, const std::string& what, int x, int z, const Sh
       memory user(memory::desc(wdims, kF32, p.group == 1 ? Tag::oihw : Tag::goihw), impl.engine,
                   const_cast<float*>(p.weights));
       state->weights = memory(pd.weights_desc(), impl.engine);
-      SetOmpThreads(state->rt->threads());
       dnnl::reorder(user, state->weights).execute(impl.stream, user, state->weights);
       impl.stream.wait();
       state->args[DNNL_ARG_WEIGHTS] = state->weights;
@@ -219,7 +231,7 @@ int TryAddOneDnnConv(Plan& plan, const std::string& what, int x, int z, const Sh
   const std::string w = what;
   s.run = [state, w]() -> Status {
     try {
-      SetOmpThreads(state->rt->threads());
+      SetOmpThreads(state->threads);
       state->prim.execute(state->rt->impl().stream, state->args);
       state->rt->impl().stream.wait();
       return Status::Ok();

@@ -1,8 +1,7 @@
 // Convolutions of an XNNPACK plan run by oneDNN instead of XNNPACK. On this project's x86 targets
 // (AVX2/FMA, no AVX-512) Debian's XNNPACK f32 convolution kernels reach 14-40 GFLOP/s where
-// oneDNN's JIT kernels reach 20-100. Rule (numbers in xnnpack_onednn_conv.cc): standard and 1x1
-// convolutions go to oneDNN; depthwise ones and those with at most 4 input channels per group and
-// a kernel of at most 3x3 (the RGB 3x3 stems) stay on XNNPACK.
+// oneDNN's JIT kernels reach 20-100. Rule (numbers in xnnpack_onednn_conv.cc): every convolution
+// but depthwise ones goes to oneDNN.
 //
 // The step reads and writes the plan's NHWC buffers directly (no activation reorders); the
 // weights are reordered once, when the plan is finalized, into the layout the primitive prefers.

@@ -1,4 +1,5 @@
-// MaxPool, AveragePool and GlobalAveragePool on XNNPACK's NHWC pooling operators (2D only).
+// MaxPool, AveragePool and GlobalAveragePool on XNNPACK's NHWC pooling operators, 2D and 1D (a
+// rank-3 [N, C, L] value is stored [N, L, C], which is NHWC with H = 1).
 // ceil_mode becomes extra end padding (XNNPACK ignores padded taps for max pooling and leaves them
 // out of the average, which is ONNX's count_include_pad = 0).
 #include <algorithm>
@@ -13,10 +14,13 @@ bool ClaimPool(const ir::Graph& g, const ir::Node& n) {
   if (op != "MaxPool" && op != "AveragePool" && op != "GlobalAveragePool") return false;
   if (!n.HasInput(0) || g.IsInitializer(n.inputs[0]) || n.inputs.size() != 1 || n.outputs.size() != 1) return false;
   const int rank = KnownRank(g, n.inputs[0]);
-  if (rank >= 0 && rank != 4) return false;
+  if (rank >= 0 && rank != 4 && rank != 3) return false;
   if (op == "GlobalAveragePool") return true;
   auto attrs = ParseWindowAttrs(n);
-  if (!attrs.ok() || attrs.value().kernel_shape.size() != 2) return false;
+  if (!attrs.ok()) return false;
+  const size_t spatial = attrs.value().kernel_shape.size();
+  if (spatial != 2 && spatial != 1) return false;
+  if (rank >= 0 && static_cast<size_t>(rank) != spatial + 2) return false;
   if (op == "MaxPool") {
     if (n.GetInt("storage_order", 0) != 0) return false;
     for (int64_t d : attrs.value().dilations) {
@@ -36,10 +40,12 @@ Status MapPool(BuildContext& ctx, const ir::Node& n) {
   int x;
   EDGERUN_ASSIGN_OR_RETURN(x, ctx.Input(n, 0));
   const Value xv = plan.value(x);
-  if (xv.shape.size() != 4 || !xv.dense()) return Unsupported(n.Describe() + ": needs a dense 4D input");
-  const int64_t batch = xv.shape[0], c = xv.shape[1], h = xv.shape[2], w = xv.shape[3];
+  const size_t rank = xv.shape.size();
+  if ((rank != 4 && rank != 3) || !xv.dense()) return Unsupported(n.Describe() + ": needs a dense 3D or 4D input");
+  const bool one_d = rank == 3;
+  const int64_t batch = xv.shape[0], c = xv.shape[1], h = one_d ? 1 : xv.shape[2], w = xv.shape.back();
   if (n.op_type == "GlobalAveragePool") {
-    const int y = plan.AddValue({batch, c, 1, 1});
+    const int y = plan.AddValue(one_d ? Shape{batch, c, 1} : Shape{batch, c, 1, 1});
     Step s;
     s.what = n.Describe();
     s.inputs = {x};
@@ -65,9 +71,15 @@ Status MapPool(BuildContext& ctx, const ir::Node& n) {
   }
   WindowAttrs attrs;
   EDGERUN_ASSIGN_OR_RETURN(attrs, ParseWindowAttrs(n));
-  auto geo_r = ForwardGeometry(attrs, {h, w}, attrs.kernel_shape);
+  if (attrs.kernel_shape.size() != rank - 2) return Unsupported(n.Describe() + ": kernel rank differs from the input's");
+  auto geo_r = ForwardGeometry(attrs, one_d ? Shape{w} : Shape{h, w}, attrs.kernel_shape);
   if (!geo_r.ok()) return Unsupported(n.Describe() + ": " + geo_r.status().message());
   WindowGeometry geo = std::move(geo_r).value();
+  if (one_d) {  // prepend a trivial H dimension
+    auto lift = [](std::vector<int64_t>& v, int64_t unit) { v.insert(v.begin(), unit); };
+    lift(geo.in, 1), lift(geo.out, 1), lift(geo.kernel, 1), lift(geo.strides, 1), lift(geo.dilations, 1);
+    lift(geo.pad_begin, 0), lift(geo.pad_end, 0);
+  }
   for (size_t d = 0; d < 2; ++d) {
     const int64_t extent = (geo.kernel[d] - 1) * geo.dilations[d] + 1;
     // Padding that would let a window see no input at all: leave such edge cases to the reference.
@@ -79,7 +91,7 @@ Status MapPool(BuildContext& ctx, const ir::Node& n) {
     }
   }
   const bool is_max = n.op_type == "MaxPool";
-  const int y = plan.AddValue({batch, c, geo.out[0], geo.out[1]});
+  const int y = plan.AddValue(one_d ? Shape{batch, c, geo.out[1]} : Shape{batch, c, geo.out[0], geo.out[1]});
   Step s;
   s.what = n.Describe();
   s.inputs = {x};
