@@ -1,7 +1,8 @@
-// Input requirements of ONNX operators, read from libonnx's schemas (opsets up to 17; for newer
-// opsets nothing is known and the kernels validate their inputs themselves).
+// Input requirements of ONNX operators, from libonnx's schemas as tabled at build time
+// (ops/op_requirements_table.h; opsets up to 17; for newer opsets nothing is known and the
+// kernels validate their inputs themselves).
 // The executor uses them to reject nodes that omit required inputs before any kernel runs.
-// Thread-safety: stateless; libonnx's registry is immutable after its static initialization.
+// Thread-safety: stateless; the table is immutable.
 #pragma once
 
 #include <string>

@@ -77,10 +77,12 @@ const std::set<std::string>& SameShapeOps() {
 }
 
 std::optional<Known> Infer(const ir::Graph& g, const Types& types, const ir::Node& n) {
-  if (!n.domain.empty() || n.inputs.empty() || n.inputs[0].empty()) return std::nullopt;
+  // com.edgerun FusedConv (the fusion passes' output) has Conv's output shape.
+  const bool fused_conv = n.domain == "com.edgerun" && n.op_type == "FusedConv";
+  if ((!n.domain.empty() && !fused_conv) || n.inputs.empty() || n.inputs[0].empty()) return std::nullopt;
   auto x = Lookup(g, types, n.inputs[0]);
   if (!x) return std::nullopt;
-  const std::string& op = n.op_type;
+  const std::string& op = fused_conv ? std::string("Conv") : n.op_type;
   const int64_t rank = static_cast<int64_t>(x->shape.size());
   if (SameShapeOps().count(op)) {
     if (op == "Cast") return Known{static_cast<DataType>(n.GetInt("to", 0)), x->shape};
