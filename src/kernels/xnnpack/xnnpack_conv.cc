@@ -8,6 +8,7 @@
 #include "kernels/reference/conv_geometry.h"
 #include "kernels/xnnpack/xnnpack_mappers.h"
 #include "kernels/xnnpack/xnnpack_onednn_conv.h"
+#include "kernels/xnnpack/xnnpack_winograd_step.h"
 
 namespace edgerun::xnn {
 
@@ -115,6 +116,22 @@ Status MapConv(BuildContext& ctx, const ir::Node& n) {
   if (has_z) {
     EDGERUN_ASSIGN_OR_RETURN(z, ctx.Input(n, 3));
     if (plan.value(z).shape != out_shape) return Unsupported(n.Describe() + ": Z's shape differs from the output's");
+  }
+
+  // 3x3 stride-1 convolutions with enough channels: Winograd (xnnpack_winograd_step.h).
+  const bool plain_3x3 = !one_d && group == 1 && geo.kernel[0] == 3 && geo.kernel[1] == 3 && geo.strides[0] == 1 &&
+                         geo.strides[1] == 1 && geo.dilations[0] == 1 && geo.dilations[1] == 1;
+  if (plain_3x3 && !act.has_unary && WinogradApplies(c, m, geo.out[0], geo.out[1])) {
+    WinogradConvParams p;
+    p.c = c, p.m = m;
+    p.pad_top = geo.pad_begin[0], p.pad_left = geo.pad_begin[1];
+    p.pad_bottom = geo.pad_end[0], p.pad_right = geo.pad_end[1];
+    p.weights = w.data<float>();
+    p.bias = bias ? bias->data<float>() : nullptr;
+    p.has_z = has_z;
+    p.lo = act.lo, p.hi = act.hi;
+    ctx.Define(n.outputs[0], AddWinogradConv(plan, n.Describe(), x, z, out_shape, p));
+    return Status::Ok();
   }
 
   // Convolutions go to oneDNN where it has a fast kernel for them (xnnpack_onednn_conv.cc).

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "kernels/xnnpack/xnnpack_onednn_conv.h"
+#include "kernels/xnnpack/xnnpack_winograd_step.h"
 #include "kernels/xnnpack/xnnpack_test_util.h"
 
 namespace edgerun::xnn_test {
@@ -42,7 +43,11 @@ void ExpectConvParity(const ConvCase& k) {
                " w=" + std::to_string(k.w) + " k=" + std::to_string(k.kh) + "x" + std::to_string(k.kw) +
                " s=" + std::to_string(k.stride) + " p=" + std::to_string(k.pad) + " d=" + std::to_string(k.dilation) +
                " g=" + std::to_string(k.group) + " auto_pad=" + k.auto_pad);
-  ExpectParity(ConvModel(k), {RandomInput("x", {k.n, k.c, k.h, k.w}, 3)});
+  ParityOptions o;
+  if (k.auto_pad.empty() && k.kh == 3 && k.kw == 3 && k.stride == 1 && k.dilation == 1 && k.group == 1) {
+    o.scale_tolerance = xnn::WinogradApplies(k.c, k.m, k.h + 2 * k.pad + k.h % 2 - 2, k.w + 2 * k.pad - 2);
+  }
+  ExpectParity(ConvModel(k), {RandomInput("x", {k.n, k.c, k.h, k.w}, 3)}, o);
 }
 
 TEST(XnnpackConvParityTest, ConvSweepTailsStridesPadsDilations) {
@@ -117,7 +122,7 @@ TEST(XnnpackConvParityTest, Conv1D) {
 // Convolutions with the channel counts and sizes of real networks, which oneDNN runs with its
 // JIT kernels (direct and 1x1) on the plan's NHWC buffers.
 TEST(XnnpackConvParityTest, OneDnnConvSweep) {
-  const int64_t before = xnn::OneDnnConvSteps();
+  const int64_t before = xnn::OneDnnConvSteps() + xnn::WinogradConvSteps();
   int cases = 0;
   for (int64_t kk : {1, 3}) {
     for (int64_t s : {1, 2}) {
@@ -147,7 +152,9 @@ TEST(XnnpackConvParityTest, OneDnnConvSweep) {
   stem.c = 3, stem.m = 16, stem.h = 31, stem.w = 30, stem.kh = 7, stem.kw = 7, stem.stride = 2, stem.pad = 3;
   ExpectConvParity(stem);
   ++cases;
-  if (std::getenv("EDGERUN_XNNPACK_ONEDNN") == nullptr) EXPECT_GE(xnn::OneDnnConvSteps() - before, cases);  // every case planned on oneDNN
+  if (std::getenv("EDGERUN_XNNPACK_ONEDNN") == nullptr) {  // every case planned on oneDNN or Winograd
+    EXPECT_GE(xnn::OneDnnConvSteps() + xnn::WinogradConvSteps() - before, cases);
+  }
 }
 
 // The XNNPACK convolution path, which runs when oneDNN is switched off or cannot run a convolution.
@@ -256,9 +263,63 @@ TEST(XnnpackConvParityTest, OneDnnConvReluAndConcat) {
   mb.Node("Clip", {"c", "lo", "hi"}, {"rc"});
   auto& cat = mb.Node("Concat", {"ra", "rc"}, {"y"});
   AttrInt(cat, "axis", 1);
-  const int64_t before = xnn::OneDnnConvSteps();
-  ExpectParity(mb.Bytes(), {RandomInput("x", {1, 32, 13, 13}, 4)});
-  if (std::getenv("EDGERUN_XNNPACK_ONEDNN") == nullptr) EXPECT_GE(xnn::OneDnnConvSteps() - before, 2);
+  const int64_t before = xnn::OneDnnConvSteps() + xnn::WinogradConvSteps();
+  ParityOptions o;
+  o.scale_tolerance = true;  // the 3x3 one runs on Winograd
+  ExpectParity(mb.Bytes(), {RandomInput("x", {1, 32, 13, 13}, 4)}, o);
+  if (std::getenv("EDGERUN_XNNPACK_ONEDNN") == nullptr) {
+    EXPECT_GE(xnn::OneDnnConvSteps() + xnn::WinogradConvSteps() - before, 2);
+  }
+}
+
+// Winograd steps in networks: residual Z and Relu fused (FusedConv after the fusion passes),
+// outputs written as concat slices in place (squeezenet's fire modules), on the pthreadpool
+// (oneDNN off) and on oneDNN's OpenMP team, 1 and 2 threads.
+TEST(XnnpackConvParityTest, WinogradResidualAndConcatSlices) {
+  if (!xnn::WinogradApplies(16, 16, 8, 8)) GTEST_SKIP() << "Winograd not available here (no AVX2/FMA or EDGERUN_WINOGRAD=0)";
+  ModelBuilder mb;
+  mb.Input("x", kFloat, {1, 16, 15, 13}).Output("y", kFloat, {-1, -1, -1, -1});
+  Weights(mb, "w1", {16, 16, 3, 3}, 1);
+  Weights(mb, "w2", {16, 16, 3, 3}, 2);
+  Weights(mb, "we1", {24, 16, 1, 1}, 3);
+  Weights(mb, "we3", {40, 16, 3, 3}, 4);
+  Weights(mb, "b", {16}, 5);
+  auto& c1 = mb.Node("Conv", {"x", "w1", "b"}, {"c1"});
+  AttrInts(c1, "pads", {1, 1, 1, 1});
+  mb.Node("Relu", {"c1"}, {"r1"});
+  auto& c2 = mb.Node("Conv", {"r1", "w2"}, {"c2"});
+  AttrInts(c2, "pads", {1, 1, 1, 1});
+  mb.Node("Add", {"c2", "x"}, {"s"});
+  mb.Node("Relu", {"s"}, {"r2"});
+  mb.Node("Conv", {"r2", "we1"}, {"e1"});
+  auto& e3 = mb.Node("Conv", {"r2", "we3"}, {"e3"});
+  AttrInts(e3, "pads", {0, 1, 2, 1});  // asymmetric, same 15 x 13 outputs
+  mb.Node("Relu", {"e1"}, {"re1"});
+  mb.Node("Relu", {"e3"}, {"re3"});
+  auto& cat = mb.Node("Concat", {"re3", "re1"}, {"y"});  // Winograd output first, at channel 0
+  AttrInt(cat, "axis", 1);
+  const std::string model = mb.Bytes();
+  const char* old = std::getenv("EDGERUN_XNNPACK_ONEDNN");
+  const std::string saved = old ? old : "";
+  for (const char* onednn : {"", "0"}) {
+    if (*onednn) setenv("EDGERUN_XNNPACK_ONEDNN", onednn, 1);
+    else unsetenv("EDGERUN_XNNPACK_ONEDNN");
+    for (int threads : {1, 2}) {
+      for (const char* level : {"none", "all"}) {
+        SCOPED_TRACE(std::string("oneDNN '") + onednn + "' threads " + std::to_string(threads) + " level " + level);
+        ParityOptions o;
+        o.threads = threads;
+        o.optimization = level;
+        o.scale_tolerance = true;
+        o.expect_partitions = 1;
+        const int64_t before = xnn::WinogradConvSteps();
+        ExpectParity(model, {RandomInput("x", {1, 16, 15, 13}, 6)}, o);
+        EXPECT_EQ(xnn::WinogradConvSteps() - before, 3);
+      }
+    }
+  }
+  if (old) setenv("EDGERUN_XNNPACK_ONEDNN", saved.c_str(), 1);
+  else unsetenv("EDGERUN_XNNPACK_ONEDNN");
 }
 
 std::string PoolModel(const std::string& op, int64_t c, int64_t h, int64_t w, int64_t k, int64_t s, int64_t p, bool ceil,

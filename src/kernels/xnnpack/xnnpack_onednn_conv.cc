@@ -24,6 +24,8 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -55,6 +57,35 @@ void SetOmpThreads(int n) {
     current = n;
   }
 }
+
+struct OmpTask {
+  void (*task)(void*, size_t);
+  void* arg;
+};
+
+}  // namespace
+
+void OmpParallel(size_t threads, void (*task)(void*, size_t), void* arg) {
+  // libgomp's entry points, looked up like omp_set_num_threads above.
+  using ParallelFn = void (*)(void (*)(void*), void*, unsigned, unsigned);
+  using ThreadNumFn = int (*)();
+  static const ParallelFn parallel = reinterpret_cast<ParallelFn>(dlsym(RTLD_DEFAULT, "GOMP_parallel"));
+  static const ThreadNumFn thread_num = reinterpret_cast<ThreadNumFn>(dlsym(RTLD_DEFAULT, "omp_get_thread_num"));
+  if (threads <= 1 || !parallel || !thread_num) {
+    for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) task(arg, i);
+    return;
+  }
+  OmpTask t{task, arg};
+  parallel(
+      [](void* data) {
+        static const ThreadNumFn num = reinterpret_cast<ThreadNumFn>(dlsym(RTLD_DEFAULT, "omp_get_thread_num"));
+        auto* ot = static_cast<OmpTask*>(data);
+        ot->task(ot->arg, static_cast<size_t>(num()));
+      },
+      &t, static_cast<unsigned>(threads), 0);
+}
+
+namespace {
 
 using dnnl::memory;
 using Tag = memory::format_tag;
@@ -176,6 +207,7 @@ int TryAddOneDnnConv(Plan& plan, const std::string& what, int x, int z, const Sh
   s.inputs = params.has_z ? std::vector<int>{x, z} : std::vector<int>{x};
   s.outputs = {y};
   s.strided_output = false;  // oneDNN on channel-sliced memory is its reference kernel
+  s.openmp = true;
   s.clampable = true;        // the step's clamp is its last post-op
   OneDnnConvParams p = params;
   if (p.activation == ConvActivation::kNone) {  // the activation's clamp is the step's clamp

@@ -60,4 +60,10 @@ int TryAddOneDnnConv(Plan& plan, const std::string& what, int x, int z, const Sh
 // Convolution steps planned on oneDNN since process start (for tests).
 int64_t OneDnnConvSteps();
 
+// Runs task(arg, i) for every i in [0, threads) concurrently on the OpenMP team oneDNN uses, and
+// returns when all are done (serially on the caller when threads <= 1 or OpenMP is not loaded).
+// Steps of a plan that also runs oneDNN use it instead of the pthreadpool, so that consecutive
+// steps do not wake two sets of worker threads that then spin against each other.
+void OmpParallel(size_t threads, void (*task)(void*, size_t), void* arg);
+
 }  // namespace edgerun::xnn

@@ -82,7 +82,7 @@ Result<std::unique_ptr<Plan>> PartitionKernel::BuildPlan(const KernelContext& ct
   // plan has oneDNN steps (which carry nearly all the FLOPs), XNNPACK's steps run on the caller.
   bool any_onednn = false;
   for (size_t s = 0; s < plan->num_steps(); ++s) {
-    if (plan->step(static_cast<int>(s)).run) any_onednn = true;
+    if (plan->step(static_cast<int>(s)).openmp) any_onednn = true;
   }
   EDGERUN_RETURN_IF_ERROR(plan->Finalize(any_onednn ? nullptr : pool_));
   if (Verbose()) {

@@ -1,0 +1,119 @@
+// Winograd convolution steps inside an XNNPACK plan.
+//
+// Numbers behind the rule (this machine: AMD EPYC, AVX2/FMA, 1 thread; ms per layer, oneDNN's
+// direct jit:avx2 vs Winograd, isolated, bench/winograd_bench.cc):
+//   resnet18   64->64 @56: 2.84 vs 1.15    128->128 @28: 4.10 vs 0.93    256->256 @14: 3.86 vs 1.52
+//              512->512 @7: 4.99 vs 3.12 in isolation, but its packed weights (36 MiB) exceed the
+//              L3 cache and stream from memory every run (in-network: see the 12 MiB bound)
+//   squeezenet 16->64 @55: 0.75 vs 0.45    32->128 @27: 0.81 vs 0.31     64->256 @13: 0.83 vs 0.37
+#include "kernels/xnnpack/xnnpack_winograd_step.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "kernels/xnnpack/winograd_conv.h"
+#include "kernels/xnnpack/xnnpack_onednn_conv.h"
+
+namespace edgerun::xnn {
+
+namespace {
+
+constexpr int64_t kMinInputChannels = 8;
+constexpr int64_t kMinOutputChannels = 16;
+constexpr int64_t kMinOutputPixels = 64;
+constexpr double kMaxPackedWeightBytes = 12.0 * 1024 * 1024;
+
+std::atomic<int64_t> g_winograd_steps{0};
+
+struct WinogradState {
+  std::unique_ptr<winograd::Conv3x3> conv;
+  std::unique_ptr<unsigned char[]> scratch;
+  size_t threads = 1;
+  bool use_omp = false;
+  std::shared_ptr<OneDnnRuntime> onednn;  // keeps the OpenMP team's owner alive
+  const float* x = nullptr;
+  const float* z = nullptr;
+  float* y = nullptr;
+  size_t x_stride = 0, y_stride = 0, z_stride = 0;
+};
+
+}  // namespace
+
+bool WinogradApplies(int64_t c, int64_t m, int64_t out_h, int64_t out_w) {
+  static const bool enabled = [] {
+    const char* env = std::getenv("EDGERUN_WINOGRAD");
+    return !(env && std::string(env) == "0") && winograd::Available();
+  }();
+  if (!enabled) return false;
+  if (c < kMinInputChannels || m < kMinOutputChannels || out_h * out_w < kMinOutputPixels) return false;
+  return 36.0 * static_cast<double>(c) * static_cast<double>(m) * sizeof(float) <= kMaxPackedWeightBytes;
+}
+
+int64_t WinogradConvSteps() { return g_winograd_steps.load(); }
+
+int AddWinogradConv(Plan& plan, const std::string& what, int x, int z, const Shape& out_shape,
+                    const WinogradConvParams& params) {
+  const int y = plan.AddValue(out_shape);
+  Step s;
+  s.what = what;
+  s.inputs = params.has_z ? std::vector<int>{x, z} : std::vector<int>{x};
+  s.outputs = {y};
+  s.strided_output = true;  // writes with any pixel stride: concat slices in place
+  s.clampable = true;       // the clamp is applied after bias and Z
+  s.output_min = params.lo, s.output_max = params.hi;
+  auto state = std::make_shared<WinogradState>();
+  state->onednn = plan.onednn();
+  state->use_omp = state->onednn != nullptr;
+  s.openmp = state->use_omp;
+  const Shape in_shape = plan.value(x).shape;
+  s.create = [state, params, in_shape](Plan& p, Step& st) -> Status {
+    winograd::Conv3x3Params wp;
+    wp.n = in_shape[0], wp.c = params.c, wp.h = in_shape[2], wp.w = in_shape[3], wp.m = params.m;
+    wp.pad_top = params.pad_top, wp.pad_left = params.pad_left;
+    wp.pad_bottom = params.pad_bottom, wp.pad_right = params.pad_right;
+    wp.weights = params.weights;
+    wp.bias = params.bias;
+    auto conv = winograd::Conv3x3::Create(wp);
+    if (!conv.ok()) return Unsupported(st.what + ": Winograd: " + conv.status().message());
+    state->conv = std::move(conv).value();
+    state->threads = state->use_omp ? static_cast<size_t>(state->onednn->threads())
+                     : p.pool()     ? std::max<size_t>(pthreadpool_get_threads_count(p.pool()), 1)
+                                    : 1;
+    state->scratch.reset(new unsigned char[state->conv->ScratchBytes(state->threads)]);
+    return Status::Ok();
+  };
+  s.setup = [state](Plan& p, Step& st) -> Status {
+    state->x = p.Data(st.inputs[0]);
+    state->x_stride = p.value(st.inputs[0]).stride;
+    state->y = p.Data(st.outputs[0]);
+    state->y_stride = p.value(st.outputs[0]).stride;
+    if (st.inputs.size() > 1) {
+      state->z = p.Data(st.inputs[1]);
+      state->z_stride = p.value(st.inputs[1]).stride;
+    }
+    return Status::Ok();
+  };
+  // The run reads the clamp from the step, which a later Relu/Clip may have narrowed.
+  Plan* plan_ptr = &plan;
+  const int step_index = static_cast<int>(plan.num_steps());
+  s.run = [state, plan_ptr, step_index]() -> Status {
+    const Step& st = plan_ptr->step(step_index);
+    WinogradState& w = *state;
+    if (w.use_omp) {
+      w.conv->Run(w.x, w.x_stride, w.y, w.y_stride, w.z, w.z_stride, st.output_min, st.output_max, w.scratch.get(),
+                  [](void*, size_t n, void (*task)(void*, size_t), void* arg) { OmpParallel(n, task, arg); }, nullptr,
+                  w.threads);
+    } else {
+      w.conv->Run(w.x, w.x_stride, w.y, w.y_stride, w.z, w.z_stride, st.output_min, st.output_max, w.scratch.get(),
+                  plan_ptr->pool());
+    }
+    return Status::Ok();
+  };
+  plan.AddStep(std::move(s));
+  g_winograd_steps.fetch_add(1);
+  return y;
+}
+
+}  // namespace edgerun::xnn
