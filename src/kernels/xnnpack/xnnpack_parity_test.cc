@@ -219,16 +219,39 @@ TEST(XnnpackParityTest, ConcurrentRunsAgree) {
   EXPECT_EQ(mismatches.load(), 0);
 }
 
+// Flatten (and Reshape to rank 2) of a feature map with several pixels: the plan copies the NHWC
+// value into ONNX's NCHW order (as fashion_cnn's classifier needs).
+TEST(XnnpackParityTest, FlattenOfFeatureMapCopiesToOnnxOrder) {
+  for (const char* op : {"Flatten", "Reshape"}) {
+    for (int64_t batch : {1, 2}) {
+      SCOPED_TRACE(std::string(op) + " batch " + std::to_string(batch));
+      ModelBuilder mb;
+      mb.Input("x", kFloat, {batch, 3, 4, 5}).Output("y", kFloat, {-1, -1});
+      Weights(mb, "w", {6, 3, 1, 1}, 1);
+      mb.Node("Conv", {"x", "w"}, {"c"});
+      if (std::string(op) == "Flatten") {
+        mb.Node("Flatten", {"c"}, {"f"});
+      } else {
+        Int64Initializer(mb, "shape", {batch, -1});
+        mb.Node("Reshape", {"c", "shape"}, {"f"});
+      }
+      Weights(mb, "fc", {120, 5}, 2);
+      mb.Node("MatMul", {"f", "fc"}, {"y"});
+      ExpectParity(mb.Bytes(), {RandomInput("x", {batch, 3, 4, 5}, 3)}, {.expect_partitions = 1});
+    }
+  }
+}
+
 TEST(XnnpackParityTest, UnmappableShapesFallBackToReference) {
-  // Flatten of a 4D value with several pixels needs NCHW order: claimed, then planned on the
-  // reference kernels for these shapes; the answer must still be right.
+  // Reshape of a 4D value with several pixels to rank 3 needs NCHW order in a layout the plan does
+  // not keep: claimed, then planned on the reference kernels for these shapes; still right.
   ModelBuilder mb;
-  mb.Input("x", kFloat, {1, 3, 4, 4}).Output("y", kFloat, {-1, -1});
+  mb.Input("x", kFloat, {1, 3, 4, 4}).Output("y", kFloat, {-1, -1, -1});
   Weights(mb, "w", {4, 3, 1, 1}, 1);
   mb.Node("Conv", {"x", "w"}, {"c"});
-  mb.Node("Flatten", {"c"}, {"f"});
-  Weights(mb, "fc", {64, 5}, 2);
-  mb.Node("MatMul", {"f", "fc"}, {"y"});
+  Int64Initializer(mb, "shape", {1, 4, 16});
+  mb.Node("Reshape", {"c", "shape"}, {"f"});
+  mb.Node("Relu", {"f"}, {"y"});
   ExpectParity(mb.Bytes(), {RandomInput("x", {1, 3, 4, 4}, 3)}, {.expect_fallback = true});
 }
 

@@ -1,8 +1,9 @@
 // Layout-sensitive operators: Flatten and Reshape (aliases where the physical order equals ONNX's,
-// e.g. [N, C, 1, 1] -> [N, C]), Concat along the channel (physically last) axis, written in place
+// e.g. [N, C, 1, 1] -> [N, C], else a copy into ONNX order when the result has rank <= 2), Concat along the channel (physically last) axis, written in place
 // by the producers when they can write strided output and else copied, Pad (constant mode) and
 // Softmax over the physically last axis.
 #include <algorithm>
+#include <memory>
 #include <cstring>
 
 #include "kernels/xnnpack/xnnpack_mappers.h"
@@ -40,9 +41,47 @@ bool PadsOf(const ir::Graph& g, const ir::Node& n, std::vector<int64_t>* pads, f
   return pads->size() % 2 == 0;
 }
 
+// Copies a dense channels-last value [N, pixels, C] into a plain one in ONNX order [N, C, pixels]:
+// the flatten of a feature map before a classifier (fashion_cnn's Flatten of [1, 64, 7, 7]).
+int AddToPlainOrder(BuildContext& ctx, const ir::Node& n, int x, const Shape& out_shape) {
+  const int y = ctx.plan.AddValue(out_shape);
+  Step s;
+  s.what = n.Describe();
+  s.inputs = {x};
+  s.outputs = {y};
+  struct Buffers {
+    const float* x = nullptr;
+    float* y = nullptr;
+  };
+  auto buf = std::make_shared<Buffers>();
+  s.setup = [buf](Plan& p, Step& st) {
+    buf->x = p.Data(st.inputs[0]);
+    buf->y = p.Data(st.outputs[0]);
+    return Status::Ok();
+  };
+  const Value& xv = ctx.plan.value(x);
+  const int64_t images = xv.shape[0], c = xv.channels(), pixels = xv.pixels() / std::max<int64_t>(1, images);
+  s.run = [buf, images, c, pixels]() {
+    for (int64_t i = 0; i < images; ++i) {
+      const float* src = buf->x + i * pixels * c;
+      float* dst = buf->y + i * pixels * c;
+      for (int64_t p = 0; p < pixels; ++p) {
+        for (int64_t ch = 0; ch < c; ++ch) dst[ch * pixels + p] = src[p * c + ch];
+      }
+    }
+    return Status::Ok();
+  };
+  ctx.plan.AddStep(std::move(s));
+  return y;
+}
+
 Status MapReshapeLike(BuildContext& ctx, const ir::Node& n, int x, const Shape& out_shape) {
   const Value xv = ctx.plan.value(x);
   if (ShapeSize(out_shape) != ShapeSize(xv.shape)) return Unsupported(n.Describe() + ": element counts differ");
+  if (xv.dense() && !xv.LayoutTrivial() && out_shape.size() <= 2) {  // rank <= 2 is stored in ONNX order
+    ctx.Define(n.outputs[0], AddToPlainOrder(ctx, n, x, out_shape));
+    return Status::Ok();
+  }
   if (!xv.dense() || !xv.LayoutTrivial()) return Unsupported(n.Describe() + ": would need a layout change");
   const int y = ctx.plan.AddAlias(x, out_shape);
   if (!ctx.plan.value(y).LayoutTrivial()) return Unsupported(n.Describe() + ": would need a layout change");
