@@ -80,6 +80,9 @@ class Tensor {
 
   // Allocates a zero-filled tensor. Fails for negative dims, overflow or sizes over the limit.
   static Result<Tensor> Create(DataType dt, Shape shape);
+  // As Create, but numeric contents are left unspecified (for callers that overwrite every
+  // element: no zero fill, which for large weights costs as much as the copy).
+  static Result<Tensor> CreateForOverwrite(DataType dt, Shape shape);
   // Wraps caller-owned memory without copying; the caller keeps it alive.
   static Tensor Wrap(DataType dt, Shape shape, void* data);
   // Scalar helpers.
@@ -120,6 +123,7 @@ class Tensor {
   Tensor Clone() const;
 
  private:
+  static Result<Tensor> Allocate(DataType dt, Shape shape, bool zero);
   DataType dtype_ = DataType::kUndefined;
   Shape shape_;
   int64_t numel_ = 0;

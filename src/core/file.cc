@@ -2,6 +2,7 @@
 #include "core/file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,6 +44,66 @@ Result<std::string> ReadFileToString(const std::string& path, size_t max_bytes) 
   ::close(fd);
   out.resize(done);
   return out;
+}
+
+Result<MappedFile> MapFile(const std::string& path, size_t max_bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return IOError("cannot open '" + path + "': " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    const int e = errno;
+    ::close(fd);
+    return IOError("cannot stat '" + path + "': " + std::strerror(e));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return IOError("'" + path + "' is a directory, expected a file");
+  }
+  if (!S_ISREG(st.st_mode)) {  // pipes, devices: no mapping (and no size); read them to the end
+    auto owned = std::make_shared<std::string>();
+    char chunk[1 << 16];
+    for (;;) {
+      const ssize_t n = ::read(fd, chunk, sizeof(chunk));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        const int e = errno;
+        ::close(fd);
+        return IOError("reading '" + path + "': " + std::strerror(e));
+      }
+      if (n == 0) break;
+      if (owned->size() + static_cast<size_t>(n) > max_bytes) {
+        ::close(fd);
+        return IOError("'" + path + "' holds over the limit of " + std::to_string(max_bytes) + " bytes");
+      }
+      owned->append(chunk, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    MappedFile f;
+    f.data_ = owned->empty() ? nullptr : owned->data();
+    f.size_ = owned->size();
+    f.mapping_ = owned;
+    return f;
+  }
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    return IOError("'" + path + "' is " + std::to_string(st.st_size) + " bytes, over the limit of " + std::to_string(max_bytes));
+  }
+  MappedFile f;
+  const size_t size = static_cast<size_t>(st.st_size);
+  if (size > 0) {
+    // MAP_POPULATE: the pages are mapped in one go rather than faulted in one by one.
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p == MAP_FAILED) {
+      const int e = errno;
+      ::close(fd);
+      return IOError("cannot map '" + path + "': " + std::strerror(e));
+    }
+    f.data_ = static_cast<const char*>(p);
+    f.size_ = size;
+    f.mapping_ = std::shared_ptr<void>(p, [size](void* q) { ::munmap(q, size); });
+  }
+  ::close(fd);
+  return f;
 }
 
 Status WriteFileAtomically(const std::string& path, const std::string& contents) {

@@ -172,7 +172,11 @@ Status CheckShapeAllocatable(DataType dt, const Shape& shape) {
   return Status::Ok();
 }
 
-Result<Tensor> Tensor::Create(DataType dt, Shape shape) {
+Result<Tensor> Tensor::Create(DataType dt, Shape shape) { return Allocate(dt, std::move(shape), true); }
+
+Result<Tensor> Tensor::CreateForOverwrite(DataType dt, Shape shape) { return Allocate(dt, std::move(shape), false); }
+
+Result<Tensor> Tensor::Allocate(DataType dt, Shape shape, bool zero) {
   if (dt == DataType::kUndefined) return InvalidArgument("cannot create a tensor of undefined type");
   EDGERUN_RETURN_IF_ERROR(CheckShapeAllocatable(dt, shape));
   Tensor t;
@@ -189,7 +193,7 @@ Result<Tensor> Tensor::Create(DataType dt, Shape shape) {
     // 64-byte alignment for SIMD kernels.
     void* p = ::operator new(bytes > 0 ? bytes : 1, std::align_val_t(64), std::nothrow);
     if (!p) return OutOfMemory("allocating " + std::to_string(bytes) + " bytes");
-    std::memset(p, 0, bytes);
+    if (zero) std::memset(p, 0, bytes);
     t.storage_ = std::shared_ptr<void>(p, [](void* q) { ::operator delete(q, std::align_val_t(64)); });
   }
   t.data_ = t.storage_.get();

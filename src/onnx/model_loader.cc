@@ -2,6 +2,7 @@
 #include "onnx/model_loader.h"
 
 #include <filesystem>
+#include <limits>
 #include <set>
 
 #include "core/file.h"
@@ -251,10 +252,18 @@ Status ConvertFunctions(const onnx::ModelProto& mp, LoadContext& lc, ir::Graph* 
 }  // namespace
 
 Result<Model> LoadModelFromBytes(const std::string& bytes, const std::string& base_dir) {
-  if (bytes.empty()) return Corruption("model is empty (0 bytes)");
+  return LoadModelFromArray(bytes.data(), bytes.size(), base_dir);
+}
+
+Result<Model> LoadModelFromArray(const char* data, size_t size, const std::string& base_dir) {
+  if (size == 0) return Corruption("model is empty (0 bytes)");
+  if (size > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    return Corruption("model is " + std::to_string(size) +
+                      " bytes: protobuf cannot parse messages over 2 GiB (store large weights as external data)");
+  }
   onnx::ModelProto mp;
-  if (!mp.ParseFromString(bytes)) {
-    return Corruption("not a valid ONNX model: protobuf parsing failed (" + std::to_string(bytes.size()) +
+  if (!mp.ParseFromArray(data, static_cast<int>(size))) {
+    return Corruption("not a valid ONNX model: protobuf parsing failed (" + std::to_string(size) +
                       " bytes; truncated or not an ONNX file)");
   }
   if (!mp.has_graph()) return Corruption("not a valid ONNX model: no graph (is this an ONNX file?)");
@@ -290,10 +299,10 @@ Result<Model> LoadModelFromBytes(const std::string& bytes, const std::string& ba
 }
 
 Result<Model> LoadModelFromFile(const std::string& path) {
-  std::string bytes;
-  EDGERUN_ASSIGN_OR_RETURN(bytes, ReadFileToString(path));
+  MappedFile file;
+  EDGERUN_ASSIGN_OR_RETURN(file, MapFile(path));
   auto dir = std::filesystem::path(path).parent_path().string();
-  auto m = LoadModelFromBytes(bytes, dir);
+  auto m = LoadModelFromArray(file.data(), file.size(), dir);
   if (!m.ok()) return m.status().WithContext("'" + path + "'");
   return m;
 }

@@ -23,6 +23,8 @@ struct Model {
 
 // base_dir resolves external data; empty means the current directory.
 Result<Model> LoadModelFromBytes(const std::string& bytes, const std::string& base_dir);
+// The same over a byte range (a mapped file).
+Result<Model> LoadModelFromArray(const char* data, size_t size, const std::string& base_dir);
 Result<Model> LoadModelFromFile(const std::string& path);
 
 }  // namespace edgerun::onnxio

@@ -111,7 +111,8 @@ Result<Tensor> TensorFromProto(const onnx::TensorProto& p, const std::string& ba
     }
     if (have != count) return SizeMismatch(p, shape, have, field);
   }
-  auto created = Tensor::Create(dt, shape);
+  // Every element is written below (raw bytes or the typed field, whose count was checked).
+  auto created = Tensor::CreateForOverwrite(dt, shape);
   if (!created.ok()) return created.status().WithContext(TensorLabel(p));
   Tensor t = std::move(created).value();
   if (count == 0) return t;

@@ -1,8 +1,13 @@
 // Bad input of every kind named in the engine-core issue: each yields a clear Status naming the
 // element at fault, never a crash, hang or unbounded allocation.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include "edgerun/session.h"
 #include "model_builder.h"
@@ -57,6 +62,31 @@ TEST(BadInputTest, NonOnnxFile) {
   ExpectError(Session::CreateFromBytes("#!/bin/sh\necho this is not a model\n").status(), StatusCode::kCorruption,
               "not a valid ONNX model");
   ExpectError(Session::CreateFromFile("/nonexistent/model.onnx").status(), StatusCode::kIOError, "/nonexistent/model.onnx");
+}
+
+// Model files are mapped, not read: the same errors, naming the path, for files on disk.
+TEST(BadInputTest, ModelFilesOnDisk) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("edgerun_bad_files_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir / name, std::ios::binary) << bytes;
+    return (dir / name).string();
+  };
+  const std::string bytes = IdentityModel().Bytes();
+  ExpectError(Session::CreateFromFile(write("empty.onnx", "")).status(), StatusCode::kCorruption, "empty.onnx");
+  ExpectError(Session::CreateFromFile(write("half.onnx", bytes.substr(0, bytes.size() / 2))).status(),
+              StatusCode::kCorruption, "half.onnx");
+  ExpectError(Session::CreateFromFile(dir.string()).status(), StatusCode::kIOError, "is a directory");
+  // A FIFO cannot be mapped: it is read instead (a writer feeds it the model).
+  const std::string fifo = (dir / "model.fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << bytes; });
+  auto from_fifo = Session::CreateFromFile(fifo);
+  writer.join();
+  EXPECT_TRUE(from_fifo.ok()) << from_fifo.status().ToString();
+  auto good = Session::CreateFromFile(write("good.onnx", bytes));
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  std::filesystem::remove_all(dir);
 }
 
 TEST(BadInputTest, MissingInitializer) {

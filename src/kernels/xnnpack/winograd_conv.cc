@@ -309,26 +309,39 @@ Result<std::unique_ptr<Conv3x3>> Conv3x3::Create(const Conv3x3Params& p) {
   k.bias_.reset(static_cast<float*>(
       ::operator new[](static_cast<size_t>(k.mp_) * sizeof(float), std::align_val_t(kAlign), std::nothrow)));
   if (!k.u_ || !k.bias_) return OutOfMemory("winograd conv3x3: packed weights (" + std::to_string(u_floats * 4) + " bytes)");
-  std::fill(k.u_.get(), k.u_.get() + u_floats, 0.0f);
   for (int64_t o = 0; o < k.mp_; ++o) k.bias_[o] = (p.bias != nullptr && o < p.m) ? p.bias[o] : 0.0f;
 
-  // U = G g G^T per (output, input) channel pair, in double.
-  static constexpr double kG[6][3] = {{1.0 / 4, 0, 0},           {-1.0 / 6, -1.0 / 6, -1.0 / 6},
-                                      {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6},
-                                      {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
-  for (int64_t o = 0; o < p.m; ++o) {
-    const int64_t j0 = o / 16 * 16, width = std::min<int64_t>(16, k.mp_ - j0);
+  // U = G g G^T per (output, input) channel pair, 16 output channels (one panel row) at a time
+  // so that the loops over lanes vectorize and each of the 36 position planes is written
+  // sequentially; lanes past m are written as zeros (every float of U is written).
+  static constexpr float kG[6][3] = {{1.0f / 4, 0, 0},
+                                     {-1.0f / 6, -1.0f / 6, -1.0f / 6},
+                                     {-1.0f / 6, 1.0f / 6, -1.0f / 6},
+                                     {1.0f / 24, 1.0f / 12, 1.0f / 6},
+                                     {1.0f / 24, -1.0f / 12, 1.0f / 6},
+                                     {0, 0, 1}};
+  alignas(64) float gt[9][16];     // g[k] per lane
+  alignas(64) float gg[6][3][16];  // (G g)[i][b] per lane
+  for (int64_t j0 = 0; j0 < k.mp_; j0 += 16) {
+    const int64_t width = std::min<int64_t>(16, k.mp_ - j0);
     for (int64_t ci = 0; ci < p.c; ++ci) {
-      const float* g = p.weights + (o * p.c + ci) * 9;
-      double gg[6][3];  // G g
+      for (int64_t l = 0; l < 16; ++l) {
+        const int64_t o = j0 + l;
+        for (int t = 0; t < 9; ++t) gt[t][l] = (l < width && o < p.m) ? p.weights[(o * p.c + ci) * 9 + t] : 0.0f;
+      }
       for (int i = 0; i < 6; ++i) {
-        for (int b = 0; b < 3; ++b) gg[i][b] = kG[i][0] * g[b] + kG[i][1] * g[3 + b] + kG[i][2] * g[6 + b];
+        for (int b = 0; b < 3; ++b) {
+          for (int l = 0; l < 16; ++l) {
+            gg[i][b][l] = kG[i][0] * gt[b][l] + kG[i][1] * gt[3 + b][l] + kG[i][2] * gt[6 + b][l];
+          }
+        }
       }
       for (int i = 0; i < 6; ++i) {
         for (int j = 0; j < 6; ++j) {
-          const double u = gg[i][0] * kG[j][0] + gg[i][1] * kG[j][1] + gg[i][2] * kG[j][2];
-          const int64_t pos = i * 6 + j;
-          k.u_[pos * p.c * k.mp_ + j0 * p.c + ci * width + (o - j0)] = static_cast<float>(u);
+          float* dst = k.u_.get() + (i * 6 + j) * p.c * k.mp_ + j0 * p.c + ci * width;
+          for (int64_t l = 0; l < width; ++l) {
+            dst[l] = gg[i][0][l] * kG[j][0] + gg[i][1][l] * kG[j][1] + gg[i][2][l] * kG[j][2];
+          }
         }
       }
     }
