@@ -139,6 +139,7 @@ Status Plan::Finalize(pthreadpool_t pool) {
   for (size_t i = 0; i < constants_.size(); ++i) {
     if (!constant_read_at_run_[i]) std::vector<float>().swap(*constants_[i]);
   }
+  if (scratch_bytes_ > 0) scratch_.reset(new unsigned char[scratch_bytes_]);
   // Liveness per logical buffer over step positions; plan inputs live from -1, outputs to the end.
   const int n_steps = static_cast<int>(steps_.size());
   const size_t n_buf = buffer_size_.size();

@@ -12,6 +12,7 @@
 // Thread-safety: a Plan is not thread-safe; its owner serializes Run().
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <functional>
@@ -93,6 +94,10 @@ class Plan {
   std::vector<float>& NewConstant(size_t n, bool read_at_run = true);
   // Address of a placed value (valid after buffers are placed).
   float* Data(int v);
+  // Working memory shared by the steps (they run one at a time): a step's create asks for what
+  // it needs; Scratch() is valid from setup on and holds the largest request.
+  void NeedScratch(size_t bytes) { scratch_bytes_ = std::max(scratch_bytes_, bytes); }
+  void* Scratch() { return scratch_.get(); }
   pthreadpool_t pool() const { return pool_; }
   // oneDNN engine/stream for convolutions (nullptr: every step runs on XNNPACK). Set before mapping.
   void SetOneDnn(std::shared_ptr<OneDnnRuntime> rt) { onednn_ = std::move(rt); }
@@ -126,6 +131,8 @@ class Plan {
   std::vector<int> outputs_;
   pthreadpool_t pool_ = nullptr;
   std::shared_ptr<OneDnnRuntime> onednn_;
+  size_t scratch_bytes_ = 0;
+  std::unique_ptr<unsigned char[]> scratch_;
 };
 
 // "xnn_status_invalid_parameter" etc.

@@ -29,7 +29,7 @@ std::atomic<int64_t> g_winograd_steps{0};
 
 struct WinogradState {
   std::unique_ptr<winograd::Conv3x3> conv;
-  std::unique_ptr<unsigned char[]> scratch;
+  void* scratch = nullptr;  // the plan's shared scratch
   size_t threads = 1;
   bool use_omp = false;
   std::shared_ptr<OneDnnRuntime> onednn;  // keeps the OpenMP team's owner alive
@@ -81,10 +81,11 @@ int AddWinogradConv(Plan& plan, const std::string& what, int x, int z, const Sha
     state->threads = state->use_omp ? static_cast<size_t>(state->onednn->threads())
                      : p.pool()     ? std::max<size_t>(pthreadpool_get_threads_count(p.pool()), 1)
                                     : 1;
-    state->scratch.reset(new unsigned char[state->conv->ScratchBytes(state->threads)]);
+    p.NeedScratch(state->conv->ScratchBytes(state->threads));
     return Status::Ok();
   };
   s.setup = [state](Plan& p, Step& st) -> Status {
+    state->scratch = p.Scratch();
     state->x = p.Data(st.inputs[0]);
     state->x_stride = p.value(st.inputs[0]).stride;
     state->y = p.Data(st.outputs[0]);
@@ -102,11 +103,11 @@ int AddWinogradConv(Plan& plan, const std::string& what, int x, int z, const Sha
     const Step& st = plan_ptr->step(step_index);
     WinogradState& w = *state;
     if (w.use_omp) {
-      w.conv->Run(w.x, w.x_stride, w.y, w.y_stride, w.z, w.z_stride, st.output_min, st.output_max, w.scratch.get(),
+      w.conv->Run(w.x, w.x_stride, w.y, w.y_stride, w.z, w.z_stride, st.output_min, st.output_max, w.scratch,
                   [](void*, size_t n, void (*task)(void*, size_t), void* arg) { OmpParallel(n, task, arg); }, nullptr,
                   w.threads);
     } else {
-      w.conv->Run(w.x, w.x_stride, w.y, w.y_stride, w.z, w.z_stride, st.output_min, st.output_max, w.scratch.get(),
+      w.conv->Run(w.x, w.x_stride, w.y, w.y_stride, w.z, w.z_stride, st.output_min, st.output_max, w.scratch,
                   plan_ptr->pool());
     }
     return Status::Ok();
