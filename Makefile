@@ -83,7 +83,7 @@ zoo:
 
 # Benchmarks the model zoo side by side with ONNX Runtime and writes docs/performance.md.
 bench: build peers
-	/usr/bin/python3 bench/run_bench.py --edgerun $(BUILD)/edgerun --threads 1 --iterations 1000 --rounds 3 --out docs/performance.md
+	/usr/bin/python3 bench/run_bench.py --edgerun $(BUILD)/edgerun --iterations 2000 --rounds 3 --budget-s 30 --out docs/performance.md
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
