@@ -7,6 +7,7 @@
 
 #include "kernels/reference/conv_geometry.h"
 #include "kernels/xnnpack/xnnpack_mappers.h"
+#include "kernels/xnnpack/xnnpack_banded_conv.h"
 #include "kernels/xnnpack/xnnpack_onednn_conv.h"
 #include "kernels/xnnpack/xnnpack_winograd_step.h"
 
@@ -44,6 +45,19 @@ Activation ParseActivation(const ir::Node& n) {
     a.ok = false;  // Tanh, HardSigmoid and anything new: no exact XNNPACK mapping here
   }
   return a;
+}
+
+// The residual add and non-clamp activation after an XNNPACK convolution step writing `y`.
+Status FinishConv(BuildContext& ctx, const ir::Node& n, int y, int z, const Shape& out_shape, const Activation& act) {
+  int result = y;
+  if (z >= 0) {
+    EDGERUN_ASSIGN_OR_RETURN(result, AddBinary(ctx, n.Describe(), BinaryKind::kAdd, y, z, out_shape, act.lo, act.hi));
+  }
+  if (act.has_unary) {
+    EDGERUN_ASSIGN_OR_RETURN(result, AddUnary(ctx, n.Describe(), result, act.unary, act.alpha, 0));
+  }
+  ctx.Define(n.outputs[0], result);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -175,6 +189,15 @@ Status MapConv(BuildContext& ctx, const ir::Node& n) {
     std::copy(bias->data<float>(), bias->data<float>() + m, b.begin());
     bias_data = b.data();
   }
+  const float* kdata = packed.data();
+  // In plans with oneDNN steps (on the OpenMP team), split into bands of rows on the team too.
+  const int threads = plan.onednn() ? plan.onednn()->threads() : 1;
+  if (threads > 1 && !one_d && xv.shape[0] == 1 && geo.out[0] >= 2 * threads) {
+    BandedConvParams bp;
+    bp.geo = geo, bp.group = group, bp.cg = cg, bp.m = m, bp.weights = kdata, bp.bias = bias_data, bp.bands = threads;
+    if (!has_z) bp.lo = act.lo, bp.hi = act.hi;
+    return FinishConv(ctx, n, AddBandedConv(plan, n.Describe(), x, out_shape, bp), z, out_shape, act);
+  }
   const int y = plan.AddValue(out_shape);
   Step s;
   s.what = n.Describe();
@@ -183,7 +206,6 @@ Status MapConv(BuildContext& ctx, const ir::Node& n) {
   s.strided_output = true;
   s.clampable = true;
   if (!has_z) s.output_min = act.lo, s.output_max = act.hi;
-  const float* kdata = packed.data();
   s.create = [geo, group, cg, m, kdata, bias_data](Plan& p, Step& st) {
     const Value& in = p.value(st.inputs[0]);
     const Value& out = p.value(st.outputs[0]);
@@ -203,16 +225,7 @@ Status MapConv(BuildContext& ctx, const ir::Node& n) {
     return XnnCheck(r, st.what, "setup (convolution)");
   };
   plan.AddStep(std::move(s));
-
-  int result = y;
-  if (has_z) {
-    EDGERUN_ASSIGN_OR_RETURN(result, AddBinary(ctx, n.Describe(), BinaryKind::kAdd, y, z, out_shape, act.lo, act.hi));
-  }
-  if (act.has_unary) {
-    EDGERUN_ASSIGN_OR_RETURN(result, AddUnary(ctx, n.Describe(), result, act.unary, act.alpha, 0));
-  }
-  ctx.Define(n.outputs[0], result);
-  return Status::Ok();
+  return FinishConv(ctx, n, y, z, out_shape, act);
 }
 
 }  // namespace edgerun::xnn

@@ -3,6 +3,7 @@
 // 1D convolutions, FusedConv activations and residuals, and the pooling operators.
 #include <cstdlib>
 
+#include "kernels/xnnpack/xnnpack_banded_conv.h"
 #include "kernels/xnnpack/xnnpack_onednn_conv.h"
 #include "kernels/xnnpack/xnnpack_winograd_step.h"
 #include "kernels/xnnpack/xnnpack_test_util.h"
@@ -432,6 +433,33 @@ TEST(XnnpackConvParityTest, Conv1dNetworkIsOnePartition) {
     o.expect_partitions = 1;
     ExpectParity(model, {RandomInput("x", {1, 3, 64}, 9)}, o);
   }
+}
+
+
+// At 2 threads with oneDNN on, XNNPACK convolutions (depthwise) run as bands of output rows on
+// the OpenMP team: every band boundary must reproduce the padding and strides exactly.
+TEST(XnnpackConvParityTest, BandedDepthwiseOnTwoThreads) {
+  if (std::getenv("EDGERUN_XNNPACK_ONEDNN") != nullptr) GTEST_SKIP() << "oneDNN switched off";
+  const int64_t before = xnn::BandedConvSteps();
+  int cases = 0;
+  for (int64_t h : {4, 5, 9, 16}) {
+    for (int64_t s : {1, 2}) {
+      for (int64_t kk : {3, 5}) {
+        for (int64_t d : {1, 2}) {
+          ConvCase k;
+          k.c = 24, k.m = 24, k.group = 24, k.h = h, k.w = 7, k.kh = kk, k.kw = kk, k.stride = s, k.pad = kk / 2 * d,
+          k.dilation = d;
+          SCOPED_TRACE("h=" + std::to_string(h) + " s=" + std::to_string(s) + " k=" + std::to_string(kk) +
+                       " d=" + std::to_string(d));
+          ParityOptions two;
+          two.threads = 2;
+          ExpectParity(ConvModel(k), {RandomInput("x", {k.n, k.c, k.h, k.w}, 3)}, two);
+          ++cases;
+        }
+      }
+    }
+  }
+  EXPECT_GT(xnn::BandedConvSteps() - before, cases / 2);  // all but outputs too short to split
 }
 
 }  // namespace
