@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -76,6 +78,10 @@ int AddBandedConv(Plan& plan, const std::string& what, int x, const Shape& out_s
           u(p.group), static_cast<size_t>(p.cg), static_cast<size_t>(p.m / p.group), in.stride, out.stride, p.weights,
           p.bias, st.output_min, st.output_max, 0, &b.op);
       EDGERUN_RETURN_IF_ERROR(XnnCheck(r, st.what, "create (banded convolution)"));
+    }
+    if (std::getenv("EDGERUN_XNNPACK_VERBOSE")) {
+      std::fprintf(stderr, "xnnpack: %s on XNNPACK as %zu bands of rows (OpenMP team)\n", st.what.c_str(),
+                   state->bands.size());
     }
     return Status::Ok();
   };

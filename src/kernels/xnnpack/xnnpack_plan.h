@@ -64,7 +64,8 @@ struct Step {
   float output_max = kNoMax;
   std::function<Status(Plan&, Step&)> create;
   std::function<Status(Plan&, Step&)> setup;
-  // Steps not run by an XNNPACK operator (oneDNN, Winograd convolutions) run through this instead.
+  // Steps not run by one XNNPACK operator (oneDNN, Winograd and banded convolutions, layout
+  // copies) run through this instead.
   std::function<Status()> run;
   bool openmp = false;  // its threads are oneDNN's OpenMP team, not the plan's pthreadpool
   xnn_operator_t op = nullptr;

@@ -168,7 +168,7 @@ Status MapPad(BuildContext& ctx, const ir::Node& n) {
   // Physical order of the ONNX dims.
   std::vector<size_t> perm(rank);
   for (size_t d = 0; d < rank; ++d) perm[d] = d;
-  if (xv.channels_last) {
+  if (xv.channels_last && rank >= 3) {  // (rank >= 3 always holds here; said for GCC's -Wstringop-overflow)
     perm.erase(perm.begin() + 1);
     perm.push_back(1);
   }

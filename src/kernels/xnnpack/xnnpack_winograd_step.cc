@@ -9,6 +9,7 @@
 #include "kernels/xnnpack/xnnpack_winograd_step.h"
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -78,6 +79,10 @@ int AddWinogradConv(Plan& plan, const std::string& what, int x, int z, const Sha
     auto conv = winograd::Conv3x3::Create(wp);
     if (!conv.ok()) return Unsupported(st.what + ": Winograd: " + conv.status().message());
     state->conv = std::move(conv).value();
+    if (std::getenv("EDGERUN_XNNPACK_VERBOSE")) {
+      std::fprintf(stderr, "xnnpack: %s on Winograd F(4x4,3x3) (%s)\n", st.what.c_str(),
+                   state->use_omp ? "OpenMP team" : "pthreadpool");
+    }
     state->threads = state->use_omp ? static_cast<size_t>(state->onednn->threads())
                      : p.pool()     ? std::max<size_t>(pthreadpool_get_threads_count(p.pool()), 1)
                                     : 1;
