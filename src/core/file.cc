@@ -12,22 +12,36 @@
 
 namespace edgerun {
 
-Result<std::string> ReadFileToString(const std::string& path, size_t max_bytes) {
+namespace {
+
+// Opens `path` for reading and stats it: a descriptor for anything but a directory or a regular
+// file over `max_bytes` (errors name the path).
+Result<int> OpenForReading(const std::string& path, size_t max_bytes, struct stat* st) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return IOError("cannot open '" + path + "': " + std::strerror(errno));
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
+  if (::fstat(fd, st) != 0) {
+    const int e = errno;
     ::close(fd);
-    return IOError("cannot stat '" + path + "': " + std::strerror(errno));
+    return IOError("cannot stat '" + path + "': " + std::strerror(e));
   }
-  if (S_ISDIR(st.st_mode)) {
+  if (S_ISDIR(st->st_mode)) {
     ::close(fd);
     return IOError("'" + path + "' is a directory, expected a file");
   }
-  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+  if (S_ISREG(st->st_mode) && static_cast<uint64_t>(st->st_size) > max_bytes) {
     ::close(fd);
-    return IOError("'" + path + "' is " + std::to_string(st.st_size) + " bytes, over the limit of " + std::to_string(max_bytes));
+    return IOError("'" + path + "' is " + std::to_string(st->st_size) + " bytes, over the limit of " +
+                   std::to_string(max_bytes));
   }
+  return fd;
+}
+
+}  // namespace
+
+Result<std::string> ReadFileToString(const std::string& path, size_t max_bytes) {
+  struct stat st;
+  int fd;
+  EDGERUN_ASSIGN_OR_RETURN(fd, OpenForReading(path, max_bytes, &st));
   std::string out;
   out.resize(static_cast<size_t>(st.st_size));
   size_t done = 0;
@@ -47,18 +61,9 @@ Result<std::string> ReadFileToString(const std::string& path, size_t max_bytes) 
 }
 
 Result<MappedFile> MapFile(const std::string& path, size_t max_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return IOError("cannot open '" + path + "': " + std::strerror(errno));
   struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    const int e = errno;
-    ::close(fd);
-    return IOError("cannot stat '" + path + "': " + std::strerror(e));
-  }
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    return IOError("'" + path + "' is a directory, expected a file");
-  }
+  int fd;
+  EDGERUN_ASSIGN_OR_RETURN(fd, OpenForReading(path, max_bytes, &st));
   if (!S_ISREG(st.st_mode)) {  // pipes, devices: no mapping (and no size); read them to the end
     auto owned = std::make_shared<std::string>();
     char chunk[1 << 16];
@@ -83,10 +88,6 @@ Result<MappedFile> MapFile(const std::string& path, size_t max_bytes) {
     f.size_ = owned->size();
     f.mapping_ = owned;
     return f;
-  }
-  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
-    ::close(fd);
-    return IOError("'" + path + "' is " + std::to_string(st.st_size) + " bytes, over the limit of " + std::to_string(max_bytes));
   }
   MappedFile f;
   const size_t size = static_cast<size_t>(st.st_size);
