@@ -369,16 +369,27 @@ TEST_F(CloudServiceTest, MetricsCountRequestsByRouteAndCode) {
   StartServer();
   ASSERT_EQ(Post(json{{"events", {EventWithoutInput("P1")}}}, token_)->status, 200);
   ASSERT_EQ(Post(json{{"events", {EventWithoutInput("P1")}}}, "bad")->status, 401);
+  const std::vector<std::string> lines = {
+      "edgerun_cloud_http_requests_total{route=\"/api/v1/events\",method=\"POST\",code=\"200\"} 1",
+      "edgerun_cloud_http_requests_total{route=\"/api/v1/events\",method=\"POST\",code=\"401\"} 1",
+      "edgerun_cloud_http_request_duration_seconds_count{route=\"/api/v1/events\"} 2",
+      "edgerun_cloud_events_ingested_total 1", "edgerun_cloud_batches_rejected_total{reason=\"unauthorized\"} 1"};
+  // The server counts a request once its response is written (httplib's logger hook), so the
+  // client can see the 401 a moment before the counter moves: scrape until it has (bounded).
   auto c = Client();
-  auto r = c.Get("/metrics");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
-  for (const char* line :
-       {"edgerun_cloud_http_requests_total{route=\"/api/v1/events\",method=\"POST\",code=\"200\"} 1",
-        "edgerun_cloud_http_requests_total{route=\"/api/v1/events\",method=\"POST\",code=\"401\"} 1",
-        "edgerun_cloud_http_request_duration_seconds_count{route=\"/api/v1/events\"} 2",
-        "edgerun_cloud_events_ingested_total 1", "edgerun_cloud_batches_rejected_total{reason=\"unauthorized\"} 1"}) {
-    EXPECT_NE(r->body.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << r->body;
+  std::string body;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto r = c.Get("/metrics");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+    body = r->body;
+    bool all = true;
+    for (const auto& line : lines) all = all && body.find(line + "\n") != std::string::npos;
+    if (all) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  for (const auto& line : lines) {
+    EXPECT_NE(body.find(line + "\n"), std::string::npos) << line << "\n" << body;
   }
 }
 
