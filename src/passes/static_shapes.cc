@@ -62,6 +62,18 @@ std::optional<Shape> Broadcast(const std::vector<Shape>& shapes) {
   return out;
 }
 
+// *acc *= v; false (leaving the shape unknown) when that overflows: shapes come from the model.
+bool MulChecked(int64_t* acc, int64_t v) { return !__builtin_mul_overflow(*acc, v, acc); }
+
+// Product of `shape`, or nullopt when it overflows.
+std::optional<int64_t> CheckedSize(const Shape& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (!MulChecked(&n, d)) return std::nullopt;
+  }
+  return n;
+}
+
 bool NormalizeAxis(int64_t* axis, int64_t rank) {
   if (*axis < 0) *axis += rank;
   return *axis >= 0 && *axis < rank;
@@ -119,6 +131,14 @@ std::optional<Known> Infer(const ir::Graph& g, const Types& types, const ir::Nod
       kernel = attrs->kernel_shape;
     }
     if (static_cast<int64_t>(kernel.size()) != rank - 2) return std::nullopt;
+    // The geometry's arithmetic assumes sizes a real model has; anything near int64 overflow
+    // stays unknown here (and is rejected by the kernels).
+    constexpr int64_t kMaxDim = int64_t{1} << 31;
+    for (const auto* v : {&x->shape, &kernel, &attrs->strides, &attrs->dilations, &attrs->pads}) {
+      for (int64_t d : *v) {
+        if (d > kMaxDim || d < -kMaxDim) return std::nullopt;
+      }
+    }
     auto geom = ForwardGeometry(*attrs, Shape(x->shape.begin() + 2, x->shape.end()), kernel);
     if (!geom.ok()) return std::nullopt;
     Shape out = {x->shape[0], maps};
@@ -153,7 +173,9 @@ std::optional<Known> Infer(const ir::Graph& g, const Types& types, const ir::Nod
     if (axis < 0) axis += rank;
     if (axis < 0 || axis > rank) return std::nullopt;
     int64_t a = 1, b = 1;
-    for (int64_t i = 0; i < rank; ++i) (i < axis ? a : b) *= x->shape[static_cast<size_t>(i)];
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!MulChecked(i < axis ? &a : &b, x->shape[static_cast<size_t>(i)])) return std::nullopt;
+    }
     return Known{x->dtype, {a, b}};
   }
   if (op == "Reshape") {
@@ -175,10 +197,12 @@ std::optional<Known> Infer(const ir::Graph& g, const Types& types, const ir::Nod
         continue;
       }
       if (d < 0) return std::nullopt;
-      known *= d;
+      if (!MulChecked(&known, d)) return std::nullopt;
       out.push_back(d);
     }
-    const int64_t total = ShapeSize(x->shape);
+    const std::optional<int64_t> checked_total = CheckedSize(x->shape);
+    if (!checked_total) return std::nullopt;
+    const int64_t total = *checked_total;
     if (infer_at >= 0) {
       if (known == 0 || total % known != 0) return std::nullopt;
       out[static_cast<size_t>(infer_at)] = total / known;
@@ -208,7 +232,8 @@ std::optional<Known> Infer(const ir::Graph& g, const Types& types, const ir::Nod
     for (const auto& in : n.inputs) {
       auto k = Lookup(g, types, in);
       if (!k || k->shape.size() != x->shape.size()) return std::nullopt;
-      out[static_cast<size_t>(axis)] += k->shape[static_cast<size_t>(axis)];
+      int64_t& sum = out[static_cast<size_t>(axis)];
+      if (__builtin_add_overflow(sum, k->shape[static_cast<size_t>(axis)], &sum)) return std::nullopt;
     }
     return Known{x->dtype, out};
   }

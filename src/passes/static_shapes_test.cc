@@ -37,6 +37,27 @@ TEST(StaticShapesTest, DerivesShapesThroughCommonOps) {
   EXPECT_EQ(ctx.StaticShape(g, "y"), (Shape{5, 2}));
 }
 
+// Declared dims come from the model: products that overflow leave the value unknown (found by
+// the fuzzer: a Reshape of a [2^62, 3, ...] input).
+TEST(StaticShapesTest, OverflowingProductsLeaveShapesUnknown) {
+  ModelBuilder b;
+  const int64_t huge = int64_t{1} << 62;
+  b.Input("x", kFloat, {huge, 3}).Output("y", kFloat, {-1, -1});
+  Int64Initializer(b, "shape", {2}, {-1, 1});
+  b.Node("Reshape", {"x", "shape"}, {"r"});
+  AttrInt(b.Node("Flatten", {"x"}, {"f0"}), "axis", 0);
+  b.Node("Flatten", {"x"}, {"y"});
+  ir::Graph g = LoadGraph(b.Bytes());
+  std::map<std::string, ir::TypeInfo> types;
+  for (const auto& vi : g.inputs) types[vi.name] = vi.type;
+  PropagateStaticShapes(g, &types);
+  PassContext ctx;
+  ctx.types = types;
+  EXPECT_EQ(ctx.StaticShape(g, "r"), std::nullopt);
+  EXPECT_EQ(ctx.StaticShape(g, "f0"), std::nullopt);    // [1, 3 * 2^62]
+  EXPECT_EQ(ctx.StaticShape(g, "y"), (Shape{huge, 3}));  // axis 1: no product overflows
+}
+
 TEST(StaticShapesTest, ResidualFusionAndShapeFoldingWorkAtOpset18) {
   ModelBuilder b(18);
   b.Input("x", kFloat, {1, 4, 5, 5}).Output("y", kFloat, {-1, -1});
