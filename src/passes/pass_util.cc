@@ -111,7 +111,6 @@ PassContext MakePassContext(const ir::Graph& graph) {
   }
   PropagateStaticShapes(graph, &ctx.types);
   if (EveryOutputStatic(graph, ctx.types)) return ctx;
-  ctx.types.clear();
   onnxio::Model m;
   m.ir_version = onnxio::kDefaultIrVersion;
   m.opsets = graph.opsets;
@@ -120,13 +119,7 @@ PassContext MakePassContext(const ir::Graph& graph) {
   onnxio::WriteOptions wo;
   wo.max_initializer_elements = kShapeInferenceMaxInitializer;
   auto bytes = onnxio::SerializeModel(m, wo);
-  if (!bytes.ok()) {
-    for (const auto* list : {&graph.inputs, &graph.outputs, &graph.value_infos}) {
-      for (const auto& vi : *list) ctx.types[vi.name] = vi.type;
-    }
-    PropagateStaticShapes(graph, &ctx.types);
-    return ctx;
-  }
+  if (!bytes.ok()) return ctx;  // declarations plus the static propagation, as built above
   onnxio::InferredShapes shapes = onnxio::InferShapes(*bytes, graph);
   ctx.types = std::move(shapes.types);
   PropagateStaticShapes(graph, &ctx.types);

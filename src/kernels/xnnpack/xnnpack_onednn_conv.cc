@@ -61,6 +61,7 @@ void SetOmpThreads(int n) {
 struct OmpTask {
   void (*task)(void*, size_t);
   void* arg;
+  int (*thread_num)();
 };
 
 }  // namespace
@@ -75,12 +76,11 @@ void OmpParallel(size_t threads, void (*task)(void*, size_t), void* arg) {
     for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) task(arg, i);
     return;
   }
-  OmpTask t{task, arg};
+  OmpTask t{task, arg, thread_num};
   parallel(
       [](void* data) {
-        static const ThreadNumFn num = reinterpret_cast<ThreadNumFn>(dlsym(RTLD_DEFAULT, "omp_get_thread_num"));
         auto* ot = static_cast<OmpTask*>(data);
-        ot->task(ot->arg, static_cast<size_t>(num()));
+        ot->task(ot->arg, static_cast<size_t>(ot->thread_num()));
       },
       &t, static_cast<unsigned>(threads), 0);
 }

@@ -3,9 +3,10 @@
 // by the producers when they can write strided output and else copied, Pad (constant mode) and
 // Softmax over the physically last axis.
 #include <algorithm>
-#include <memory>
 #include <cstring>
+#include <memory>
 
+#include "kernels/xnnpack/xnnpack_layout.h"
 #include "kernels/xnnpack/xnnpack_mappers.h"
 
 namespace edgerun::xnn {
@@ -62,13 +63,7 @@ int AddToPlainOrder(BuildContext& ctx, const ir::Node& n, int x, const Shape& ou
   const Value& xv = ctx.plan.value(x);
   const int64_t images = xv.shape[0], c = xv.channels(), pixels = xv.pixels() / std::max<int64_t>(1, images);
   s.run = [buf, images, c, pixels]() {
-    for (int64_t i = 0; i < images; ++i) {
-      const float* src = buf->x + i * pixels * c;
-      float* dst = buf->y + i * pixels * c;
-      for (int64_t p = 0; p < pixels; ++p) {
-        for (int64_t ch = 0; ch < c; ++ch) dst[ch * pixels + p] = src[p * c + ch];
-      }
-    }
+    NhwcToNchw(buf->x, buf->y, images, c, pixels, static_cast<size_t>(c));
     return Status::Ok();
   };
   ctx.plan.AddStep(std::move(s));

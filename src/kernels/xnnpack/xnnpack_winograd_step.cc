@@ -38,6 +38,8 @@ struct WinogradState {
   const float* z = nullptr;
   float* y = nullptr;
   size_t x_stride = 0, y_stride = 0, z_stride = 0;
+  float lo = kNoMin, hi = kNoMax;  // the step's clamp, final once the plan is finalized
+  pthreadpool_t pool = nullptr;
 };
 
 }  // namespace
@@ -90,6 +92,8 @@ int AddWinogradConv(Plan& plan, const std::string& what, int x, int z, const Sha
     return Status::Ok();
   };
   s.setup = [state](Plan& p, Step& st) -> Status {
+    state->lo = st.output_min, state->hi = st.output_max;  // a later Relu/Clip may have narrowed it
+    state->pool = p.pool();
     state->scratch = p.Scratch();
     state->x = p.Data(st.inputs[0]);
     state->x_stride = p.value(st.inputs[0]).stride;
@@ -101,19 +105,14 @@ int AddWinogradConv(Plan& plan, const std::string& what, int x, int z, const Sha
     }
     return Status::Ok();
   };
-  // The run reads the clamp from the step, which a later Relu/Clip may have narrowed.
-  Plan* plan_ptr = &plan;
-  const int step_index = static_cast<int>(plan.num_steps());
-  s.run = [state, plan_ptr, step_index]() -> Status {
-    const Step& st = plan_ptr->step(step_index);
+  s.run = [state]() -> Status {
     WinogradState& w = *state;
     if (w.use_omp) {
-      w.conv->Run(w.x, w.x_stride, w.y, w.y_stride, w.z, w.z_stride, st.output_min, st.output_max, w.scratch,
+      w.conv->Run(w.x, w.x_stride, w.y, w.y_stride, w.z, w.z_stride, w.lo, w.hi, w.scratch,
                   [](void*, size_t n, void (*task)(void*, size_t), void* arg) { OmpParallel(n, task, arg); }, nullptr,
                   w.threads);
     } else {
-      w.conv->Run(w.x, w.x_stride, w.y, w.y_stride, w.z, w.z_stride, st.output_min, st.output_max, w.scratch,
-                  plan_ptr->pool());
+      w.conv->Run(w.x, w.x_stride, w.y, w.y_stride, w.z, w.z_stride, w.lo, w.hi, w.scratch, w.pool);
     }
     return Status::Ok();
   };
