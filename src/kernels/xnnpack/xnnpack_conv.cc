@@ -8,6 +8,7 @@
 #include "kernels/reference/conv_geometry.h"
 #include "kernels/xnnpack/xnnpack_mappers.h"
 #include "kernels/xnnpack/xnnpack_banded_conv.h"
+#include "kernels/xnnpack/xnnpack_conv1d_step.h"
 #include "kernels/xnnpack/xnnpack_onednn_conv.h"
 #include "kernels/xnnpack/xnnpack_winograd_step.h"
 
@@ -145,6 +146,19 @@ Status MapConv(BuildContext& ctx, const ir::Node& n) {
     p.has_z = has_z;
     p.lo = act.lo, p.hi = act.hi;
     ctx.Define(n.outputs[0], AddWinogradConv(plan, n.Describe(), x, z, out_shape, p));
+    return Status::Ok();
+  }
+
+  // Small 1-D convolutions: the in-place GEMM kernel (xnnpack_conv1d_step.h).
+  if (one_d && group == 1 && !act.has_unary && Conv1dApplies(c, m, geo.kernel[1], geo.out[1])) {
+    Conv1dStepParams p;
+    p.c = c, p.m = m, p.kernel = geo.kernel[1], p.stride = geo.strides[1], p.dilation = geo.dilations[1];
+    p.pad_left = geo.pad_begin[1], p.pad_right = geo.pad_end[1];
+    p.weights = w.data<float>();
+    p.bias = bias ? bias->data<float>() : nullptr;
+    p.has_z = has_z;
+    p.lo = act.lo, p.hi = act.hi;
+    ctx.Define(n.outputs[0], AddConv1d(ctx, n.Describe(), x, z, out_shape, p));
     return Status::Ok();
   }
 

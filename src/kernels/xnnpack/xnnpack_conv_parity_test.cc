@@ -4,6 +4,8 @@
 #include <cstdlib>
 
 #include "kernels/xnnpack/xnnpack_banded_conv.h"
+#include "kernels/xnnpack/xnnpack_channel_ops.h"
+#include "kernels/xnnpack/xnnpack_conv1d_step.h"
 #include "kernels/xnnpack/xnnpack_onednn_conv.h"
 #include "kernels/xnnpack/xnnpack_winograd_step.h"
 #include "kernels/xnnpack/xnnpack_test_util.h"
@@ -460,6 +462,109 @@ TEST(XnnpackConvParityTest, BandedDepthwiseOnTwoThreads) {
     }
   }
   EXPECT_GT(xnn::BandedConvSteps() - before, cases / 2);  // all but outputs too short to split
+}
+
+// 1-D convolutions on the in-place GEMM kernel (xnnpack_conv1d_step.h): channel tails around its
+// 16-wide panels, strides, dilations, pads, FusedConv's residual, and a following MaxPool(2, 2)
+// folded into the store (floor and ceil mode) or left as its own step when the convolution's
+// output has another reader.
+TEST(XnnpackConvParityTest, Conv1dGemmSweepAndFusedPool) {
+  const int64_t before = xnn::Conv1dSteps();
+  int planned = 0;
+  uint32_t seed = 100;
+  for (int64_t c : {3, 16, 20}) {
+    for (int64_t m : {8, 17, 32}) {
+      for (int64_t k : {1, 3, 5}) {
+        const int64_t s = 1 + (c + m + k) % 2, d = 1 + (c * k) % 2, l = 23 + c % 5;
+        for (int pool : {0, 1, 2}) {  // none, floor, ceil
+          SCOPED_TRACE("c=" + std::to_string(c) + " m=" + std::to_string(m) + " k=" + std::to_string(k) +
+                       " s=" + std::to_string(s) + " d=" + std::to_string(d) + " pool=" + std::to_string(pool));
+          ModelBuilder mb;
+          mb.Input("x", kFloat, {1, c, l}).Output("y", kFloat, {-1, -1, -1});
+          Weights(mb, "w", {m, c, k}, seed);
+          Weights(mb, "b", {m}, seed + 1);
+          auto& conv = mb.Node("Conv", {"x", "w", "b"}, {"c1"});
+          AttrInts(conv, "pads", {k / 2, (k + 1) / 2});
+          AttrInts(conv, "strides", {s});
+          AttrInts(conv, "dilations", {d});
+          mb.Node("Relu", {"c1"}, {pool == 0 ? "y" : "r1"});
+          if (pool != 0) {
+            auto& p = mb.Node("MaxPool", {"r1"}, {"y"});
+            AttrInts(p, "kernel_shape", {2});
+            AttrInts(p, "strides", {2});
+            AttrInt(p, "ceil_mode", pool == 2 ? 1 : 0);
+          }
+          ParityOptions o;
+          o.expect_partitions = 1;
+          ExpectParity(mb.Bytes(), {RandomInput("x", {1, c, l}, seed + 2)}, o);
+          ++planned;
+          seed += 3;
+        }
+      }
+    }
+  }
+  {  // The convolution's output is also a graph output: the pool is not folded in.
+    ModelBuilder mb;
+    mb.Input("x", kFloat, {2, 8, 30}).Output("y", kFloat, {-1, -1, -1}).Output("c1", kFloat, {-1, -1, -1});
+    Weights(mb, "w", {16, 8, 3}, 7);
+    auto& conv = mb.Node("Conv", {"x", "w"}, {"c1"});
+    AttrInts(conv, "pads", {1, 1});
+    auto& p = mb.Node("MaxPool", {"c1"}, {"y"});
+    AttrInts(p, "kernel_shape", {2});
+    AttrInts(p, "strides", {2});
+    ExpectParity(mb.Bytes(), {RandomInput("x", {2, 8, 30}, 8)});
+    ++planned;
+  }
+  if (std::getenv("EDGERUN_CONV1D") == nullptr) {
+    EXPECT_GE(xnn::Conv1dSteps() - before, planned);
+  }
+}
+
+// (x - mean) * inv_std / k + bias per channel, as models normalize raw inputs in the graph: one
+// channel-op step for the whole chain (xnnpack_channel_ops.h), in the graph's order.
+TEST(XnnpackConvParityTest, ChannelOpChains) {
+  const int64_t before = xnn::ChannelOpSteps();
+  for (const Shape& x : {Shape{1, 3, 256}, Shape{2, 5, 4, 3}, Shape{4, 7}}) {
+    const int64_t c = x[1];
+    const size_t rank = x.size();
+    Shape per_channel(rank - 1, 1);
+    per_channel[0] = c;  // [c, 1, ...]: broadcast over the spatial axes
+    if (rank == 2) per_channel = {c};
+    for (bool k_first : {false, true}) {
+      ModelBuilder mb;
+      mb.Input("x", kFloat, x).Output("y", kFloat, std::vector<int64_t>(rank, -1));
+      Weights(mb, "mean", per_channel, 1);
+      Weights(mb, "scale", per_channel, 2);
+      mb.FloatInitializer("two", {}, {2.0f});
+      Weights(mb, "shift", per_channel, 3);
+      mb.Node("Sub", {"x", "mean"}, {"a"});
+      mb.Node("Mul", {"a", "scale"}, {"b"});
+      if (k_first) {
+        mb.Node("Div", {"two", "b"}, {"d"});
+        mb.Node("Sub", {"shift", "d"}, {"e"});
+      } else {
+        mb.Node("Div", {"b", "two"}, {"d"});
+        mb.Node("Add", {"d", "shift"}, {"e"});
+      }
+      mb.Node("Relu", {"e"}, {"y"});
+      SCOPED_TRACE("rank " + std::to_string(rank) + (k_first ? " constant first" : ""));
+      ParityOptions o;
+      o.expect_partitions = 1;
+      ExpectParity(mb.Bytes(), {RandomInput("x", x, 4)}, o);
+    }
+  }
+  EXPECT_EQ(xnn::ChannelOpSteps() - before, 6);  // one step per model
+  {  // An intermediate with a second reader ends the chain: two steps.
+    ModelBuilder mb;
+    mb.Input("x", kFloat, {1, 4, 9}).Output("y", kFloat, {-1, -1, -1}).Output("a", kFloat, {-1, -1, -1});
+    Weights(mb, "mean", {4, 1}, 5);
+    Weights(mb, "scale", {4, 1}, 6);
+    mb.Node("Sub", {"x", "mean"}, {"a"});
+    mb.Node("Mul", {"a", "scale"}, {"y"});
+    const int64_t mid = xnn::ChannelOpSteps();
+    ExpectParity(mb.Bytes(), {RandomInput("x", {1, 4, 9}, 7)});
+    EXPECT_EQ(xnn::ChannelOpSteps() - mid, 2);
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // HardSwish and LeakyRelu.
 #include <algorithm>
 
+#include "kernels/xnnpack/xnnpack_channel_ops.h"
 #include "kernels/xnnpack/xnnpack_mappers.h"
 
 namespace edgerun::xnn {
@@ -129,6 +130,17 @@ Status MapElementwise(BuildContext& ctx, const ir::Node& n) {
   auto out_r = Broadcast(sa, sb);
   if (!out_r.ok()) return Unsupported(n.Describe() + ": " + out_r.status().message());
   const Shape out = out_r.value();
+  if ((ca == nullptr) != (cb == nullptr)) {  // tensor (op) per-channel constant: xnnpack_channel_ops.h
+    const bool k_first = ca != nullptr;
+    const int v = k_first ? vb : va;
+    if (ctx.plan.value(v).shape == out) {
+      const int y = TryAddChannelOp(ctx, n.Describe(), kind, n.inputs[k_first ? 1 : 0], v, k_first ? *ca : *cb, k_first);
+      if (y >= 0) {
+        ctx.Define(n.outputs[0], y);
+        return Status::Ok();
+      }
+    }
+  }
   auto operand = [&](int v, const Tensor* c) -> Result<int> {
     if (c) return AddConstant(ctx, *c, out.size());
     const size_t r = ctx.plan.value(v).shape.size();

@@ -16,12 +16,17 @@
 
 namespace edgerun::xnn {
 
+struct ChannelOpChain;  // xnnpack_channel_ops.cc
+struct Conv1dState;     // xnnpack_conv1d_step.cc
+
 struct BuildContext {
   const ir::Graph& graph;
   Plan& plan;
   std::map<std::string, int> value_of;      // ONNX value name -> plan value
   std::map<std::string, int> uses;          // consumers inside the partition (+1 if a partition output)
   std::set<std::string> partition_outputs;
+  std::map<int, ChannelOpChain*> channel_chains;  // value -> the channel-op chain step writing it
+  std::map<int, Conv1dState*> conv1d_outputs;     // value -> the conv1d step writing it
 
   // The plan value of node input i; Unsupported when it is missing, an initializer or not float.
   Result<int> Input(const ir::Node& node, size_t i) const;

@@ -61,7 +61,7 @@ Result<std::unique_ptr<Kernel>> PartitionKernel::Create(const ir::Graph& graph, 
 Result<std::unique_ptr<Plan>> PartitionKernel::BuildPlan(const KernelContext& ctx) const {
   auto plan = std::make_unique<Plan>();
   plan->SetOneDnn(onednn_);
-  BuildContext bc{graph_, *plan, {}, uses_, std::set<std::string>(outputs_.begin(), outputs_.end())};
+  BuildContext bc{graph_, *plan, {}, uses_, std::set<std::string>(outputs_.begin(), outputs_.end()), {}, {}};
   std::vector<int> ins, outs;
   for (size_t i = 0; i < inputs_.size(); ++i) {
     const int v = plan->AddValue(ctx.input(i).shape());

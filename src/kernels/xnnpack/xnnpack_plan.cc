@@ -199,6 +199,19 @@ Status Plan::Finalize(pthreadpool_t pool) {
   return Status::Ok();
 }
 
+void StepBuffers::Bind(Plan& plan, const Step& step) {
+  lo = step.output_min, hi = step.output_max;
+  scratch = plan.Scratch();
+  x = plan.Data(step.inputs[0]);
+  x_stride = plan.value(step.inputs[0]).stride;
+  y = plan.Data(step.outputs[0]);
+  y_stride = plan.value(step.outputs[0]).stride;
+  if (step.inputs.size() > 1) {
+    z = plan.Data(step.inputs[1]);
+    z_stride = plan.value(step.inputs[1]).stride;
+  }
+}
+
 Status Plan::Run() {
   for (Step& s : steps_) {
     if (s.run) {

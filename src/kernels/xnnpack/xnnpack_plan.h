@@ -136,6 +136,20 @@ class Plan {
   std::unique_ptr<unsigned char[]> scratch_;
 };
 
+// Where a step that is not an XNNPACK operator reads and writes, bound in its setup: x =
+// inputs[0], z = inputs[1] when present, y = outputs[0], with their pixel strides, and the step's
+// clamp (final by then: a later Relu/Clip may have narrowed it).
+struct StepBuffers {
+  const float* x = nullptr;
+  const float* z = nullptr;
+  float* y = nullptr;
+  size_t x_stride = 0, y_stride = 0, z_stride = 0;
+  float lo = kNoMin, hi = kNoMax;
+  void* scratch = nullptr;  // the plan's shared scratch
+
+  void Bind(Plan& plan, const Step& step);
+};
+
 // "xnn_status_invalid_parameter" etc.
 const char* XnnStatusName(xnn_status s);
 Status XnnCheck(xnn_status s, const std::string& what, const char* call);

@@ -3,8 +3,11 @@
 // ceil_mode becomes extra end padding (XNNPACK ignores padded taps for max pooling and leaves them
 // out of the average, which is ONNX's count_include_pad = 0).
 #include <algorithm>
+#include <memory>
+#include <string>
 
 #include "kernels/reference/conv_geometry.h"
+#include "kernels/xnnpack/xnnpack_conv1d_step.h"
 #include "kernels/xnnpack/xnnpack_mappers.h"
 
 namespace edgerun::xnn {
@@ -34,6 +37,84 @@ bool ClaimPool(const ir::Graph& g, const ir::Node& n) {
   }
   return true;
 }
+
+namespace {
+
+// Small max pools (vibration_cnn1d's [1, 16, 256] -> 128 with a window of 2: 2.3 us on XNNPACK,
+// whose per-output-pixel indirection dominates at this size) run as a direct loop instead:
+// each output pixel is the running max of the channels rows of its window's valid pixels.
+constexpr int64_t kMaxDirectPoolElements = int64_t{1} << 16;
+
+// out = max(out, in) elementwise (NaN in `in` is not taken, like XNNPACK's maxpool).
+void MaxInto(float* __restrict out, const float* __restrict in, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = in[i] > out[i] ? in[i] : out[i];
+}
+
+struct DirectPool {
+  WindowGeometry geo;  // 2-D (1-D lifted)
+  int64_t batch = 0, channels = 0;
+  StepBuffers io;
+
+  void Run() const {
+    const float* x = io.x;
+    float* y = io.y;
+    const int64_t xs = static_cast<int64_t>(io.x_stride), ys = static_cast<int64_t>(io.y_stride);
+    const float lo = io.lo, hi = io.hi;
+    const int64_t ih = geo.in[0], iw = geo.in[1], oh = geo.out[0], ow = geo.out[1];
+    for (int64_t b = 0; b < batch; ++b) {
+      for (int64_t oy = 0; oy < oh; ++oy) {
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          float* out = y + ((b * oh + oy) * ow + ox) * ys;
+          bool first = true;
+          for (int64_t ky = 0; ky < geo.kernel[0]; ++ky) {
+            const int64_t iy = oy * geo.strides[0] - geo.pad_begin[0] + ky * geo.dilations[0];
+            if (iy < 0 || iy >= ih) continue;
+            for (int64_t kx = 0; kx < geo.kernel[1]; ++kx) {
+              const int64_t ix = ox * geo.strides[1] - geo.pad_begin[1] + kx * geo.dilations[1];
+              if (ix < 0 || ix >= iw) continue;
+              const float* in = x + ((b * ih + iy) * iw + ix) * xs;
+              if (first) {
+                std::copy(in, in + channels, out);
+                first = false;
+              } else {
+                MaxInto(out, in, channels);
+              }
+            }
+          }
+          if (first) std::fill(out, out + channels, kNoMin);  // a window of padding only
+          if (lo != kNoMin || hi != kNoMax) {
+            for (int64_t ch = 0; ch < channels; ++ch) out[ch] = std::min(std::max(out[ch], lo), hi);
+          }
+        }
+      }
+    }
+  }
+};
+
+void AddDirectMaxPool(Plan& plan, const std::string& what, int x, int y, const WindowGeometry& geo) {
+  auto pool = std::make_shared<DirectPool>();
+  pool->geo = geo;
+  const Value& xv = plan.value(x);
+  pool->batch = xv.shape[0], pool->channels = xv.shape[1];
+  Step s;
+  s.what = what;
+  s.inputs = {x};
+  s.outputs = {y};
+  s.strided_output = true;
+  s.clampable = true;
+  s.create = [](Plan&, Step&) { return Status::Ok(); };
+  s.setup = [pool](Plan& p, Step& st) {
+    pool->io.Bind(p, st);
+    return Status::Ok();
+  };
+  s.run = [pool]() {
+    pool->Run();
+    return Status::Ok();
+  };
+  plan.AddStep(std::move(s));
+}
+
+}  // namespace
 
 Status MapPool(BuildContext& ctx, const ir::Node& n) {
   Plan& plan = ctx.plan;
@@ -91,7 +172,20 @@ Status MapPool(BuildContext& ctx, const ir::Node& n) {
     }
   }
   const bool is_max = n.op_type == "MaxPool";
+  // Conv1d -> MaxPool(2, stride 2, no pads): folded into the convolution's store.
+  const bool unpadded = std::all_of(attrs.pads.begin(), attrs.pads.end(), [](int64_t p) { return p == 0; }) &&
+                        (attrs.auto_pad == AutoPad::kNotSet || attrs.auto_pad == AutoPad::kValid);
+  if (is_max && one_d && unpadded && geo.kernel[1] == 2 && geo.strides[1] == 2 && geo.dilations[1] == 1 &&
+      !xv.is_input && ctx.SingleInternalUse(n.inputs[0]) && FuseConv1dMaxPool2(ctx, x, attrs.ceil_mode)) {
+    ctx.Define(n.outputs[0], x);
+    return Status::Ok();
+  }
   const int y = plan.AddValue(one_d ? Shape{batch, c, geo.out[1]} : Shape{batch, c, geo.out[0], geo.out[1]});
+  if (is_max && ShapeSize(xv.shape) <= kMaxDirectPoolElements) {
+    AddDirectMaxPool(plan, n.Describe(), x, y, geo);
+    ctx.Define(n.outputs[0], y);
+    return Status::Ok();
+  }
   Step s;
   s.what = n.Describe();
   s.inputs = {x};

@@ -30,15 +30,10 @@ std::atomic<int64_t> g_winograd_steps{0};
 
 struct WinogradState {
   std::unique_ptr<winograd::Conv3x3> conv;
-  void* scratch = nullptr;  // the plan's shared scratch
   size_t threads = 1;
   bool use_omp = false;
   std::shared_ptr<OneDnnRuntime> onednn;  // keeps the OpenMP team's owner alive
-  const float* x = nullptr;
-  const float* z = nullptr;
-  float* y = nullptr;
-  size_t x_stride = 0, y_stride = 0, z_stride = 0;
-  float lo = kNoMin, hi = kNoMax;  // the step's clamp, final once the plan is finalized
+  StepBuffers io;
   pthreadpool_t pool = nullptr;
 };
 
@@ -92,27 +87,19 @@ int AddWinogradConv(Plan& plan, const std::string& what, int x, int z, const Sha
     return Status::Ok();
   };
   s.setup = [state](Plan& p, Step& st) -> Status {
-    state->lo = st.output_min, state->hi = st.output_max;  // a later Relu/Clip may have narrowed it
+    state->io.Bind(p, st);
     state->pool = p.pool();
-    state->scratch = p.Scratch();
-    state->x = p.Data(st.inputs[0]);
-    state->x_stride = p.value(st.inputs[0]).stride;
-    state->y = p.Data(st.outputs[0]);
-    state->y_stride = p.value(st.outputs[0]).stride;
-    if (st.inputs.size() > 1) {
-      state->z = p.Data(st.inputs[1]);
-      state->z_stride = p.value(st.inputs[1]).stride;
-    }
     return Status::Ok();
   };
   s.run = [state]() -> Status {
-    WinogradState& w = *state;
+    const WinogradState& w = *state;
+    const StepBuffers& b = w.io;
     if (w.use_omp) {
-      w.conv->Run(w.x, w.x_stride, w.y, w.y_stride, w.z, w.z_stride, w.lo, w.hi, w.scratch,
+      w.conv->Run(b.x, b.x_stride, b.y, b.y_stride, b.z, b.z_stride, b.lo, b.hi, b.scratch,
                   [](void*, size_t n, void (*task)(void*, size_t), void* arg) { OmpParallel(n, task, arg); }, nullptr,
                   w.threads);
     } else {
-      w.conv->Run(w.x, w.x_stride, w.y, w.y_stride, w.z, w.z_stride, w.lo, w.hi, w.scratch, w.pool);
+      w.conv->Run(b.x, b.x_stride, b.y, b.y_stride, b.z, b.z_stride, b.lo, b.hi, b.scratch, w.pool);
     }
     return Status::Ok();
   };
