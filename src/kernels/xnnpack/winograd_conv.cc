@@ -255,6 +255,57 @@ WINO_AVX2 void OutputTiles(const Ctx& g, int64_t t0, int64_t count, const float*
   }
 }
 
+// U = G g G^T for the 16 output channels [j0, j0 + 16) (one panel) and every input channel,
+// written to the panel's rows of the 36 position planes of u ([36][c * mp]); lanes past m are
+// zeros. The 36 results of a block of kCiBlock input channels are gathered in `block` and written
+// as one contiguous run per plane (the planes lie c * mp floats apart, often a multiple of 4 KiB).
+WINO_AVX2 void TransformPanel(const Conv3x3Params& p, int64_t mp, int64_t j0, float* u) {
+  static constexpr float kG[6][3] = {{1.0f / 4, 0, 0},
+                                     {-1.0f / 6, -1.0f / 6, -1.0f / 6},
+                                     {-1.0f / 6, 1.0f / 6, -1.0f / 6},
+                                     {1.0f / 24, 1.0f / 12, 1.0f / 6},
+                                     {1.0f / 24, -1.0f / 12, 1.0f / 6},
+                                     {0, 0, 1}};
+  constexpr int64_t kCiBlock = 8;
+  alignas(64) float gt[9][16];     // g[k] per lane
+  alignas(64) float gg[6][3][16];  // (G g)[i][b] per lane
+  alignas(64) float block[kPos][kCiBlock][16];
+  const int64_t width = std::min<int64_t>(16, mp - j0);
+  for (int64_t ci0 = 0; ci0 < p.c; ci0 += kCiBlock) {
+    const int64_t cb = std::min(kCiBlock, p.c - ci0);
+    for (int64_t cc = 0; cc < cb; ++cc) {
+      const int64_t ci = ci0 + cc;
+      for (int64_t l = 0; l < 16; ++l) {
+        const int64_t o = j0 + l;
+        for (int t = 0; t < 9; ++t) gt[t][l] = (l < width && o < p.m) ? p.weights[(o * p.c + ci) * 9 + t] : 0.0f;
+      }
+#pragma GCC unroll 6
+      for (int i = 0; i < 6; ++i) {
+#pragma GCC unroll 3
+        for (int b = 0; b < 3; ++b) {
+          for (int l = 0; l < 16; ++l) {
+            gg[i][b][l] = kG[i][0] * gt[b][l] + kG[i][1] * gt[3 + b][l] + kG[i][2] * gt[6 + b][l];
+          }
+        }
+      }
+#pragma GCC unroll 6
+      for (int i = 0; i < 6; ++i) {
+#pragma GCC unroll 6
+        for (int j = 0; j < 6; ++j) {
+          float* dst = block[i * 6 + j][cc];
+          for (int l = 0; l < 16; ++l) {
+            dst[l] = gg[i][0][l] * kG[j][0] + gg[i][1][l] * kG[j][1] + gg[i][2][l] * kG[j][2];
+          }
+        }
+      }
+    }
+    for (int64_t pos = 0; pos < kPos; ++pos) {
+      float* dst = u + pos * p.c * mp + j0 * p.c + ci0 * width;
+      for (int64_t cc = 0; cc < cb; ++cc) std::copy(block[pos][cc], block[pos][cc] + width, dst + cc * width);
+    }
+  }
+}
+
 }  // namespace
 
 bool Available() {
@@ -314,38 +365,7 @@ Result<std::unique_ptr<Conv3x3>> Conv3x3::Create(const Conv3x3Params& p) {
   // U = G g G^T per (output, input) channel pair, 16 output channels (one panel row) at a time
   // so that the loops over lanes vectorize and each of the 36 position planes is written
   // sequentially; lanes past m are written as zeros (every float of U is written).
-  static constexpr float kG[6][3] = {{1.0f / 4, 0, 0},
-                                     {-1.0f / 6, -1.0f / 6, -1.0f / 6},
-                                     {-1.0f / 6, 1.0f / 6, -1.0f / 6},
-                                     {1.0f / 24, 1.0f / 12, 1.0f / 6},
-                                     {1.0f / 24, -1.0f / 12, 1.0f / 6},
-                                     {0, 0, 1}};
-  alignas(64) float gt[9][16];     // g[k] per lane
-  alignas(64) float gg[6][3][16];  // (G g)[i][b] per lane
-  for (int64_t j0 = 0; j0 < k.mp_; j0 += 16) {
-    const int64_t width = std::min<int64_t>(16, k.mp_ - j0);
-    for (int64_t ci = 0; ci < p.c; ++ci) {
-      for (int64_t l = 0; l < 16; ++l) {
-        const int64_t o = j0 + l;
-        for (int t = 0; t < 9; ++t) gt[t][l] = (l < width && o < p.m) ? p.weights[(o * p.c + ci) * 9 + t] : 0.0f;
-      }
-      for (int i = 0; i < 6; ++i) {
-        for (int b = 0; b < 3; ++b) {
-          for (int l = 0; l < 16; ++l) {
-            gg[i][b][l] = kG[i][0] * gt[b][l] + kG[i][1] * gt[3 + b][l] + kG[i][2] * gt[6 + b][l];
-          }
-        }
-      }
-      for (int i = 0; i < 6; ++i) {
-        for (int j = 0; j < 6; ++j) {
-          float* dst = k.u_.get() + (i * 6 + j) * p.c * k.mp_ + j0 * p.c + ci * width;
-          for (int64_t l = 0; l < width; ++l) {
-            dst[l] = gg[i][0][l] * kG[j][0] + gg[i][1][l] * kG[j][1] + gg[i][2][l] * kG[j][2];
-          }
-        }
-      }
-    }
-  }
+  for (int64_t j0 = 0; j0 < k.mp_; j0 += 16) TransformPanel(p, k.mp_, j0, k.u_.get());
   return conv;
 }
 
