@@ -3,10 +3,14 @@
 
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <set>
+#include <string_view>
+#include <vector>
 
 #include "core/file.h"
 #include "onnx/onnx_pb.h"
+#include "onnx/raw_data_split.h"
 #include "onnx/tensor_proto.h"
 #include "ops/op_list.h"
 
@@ -22,7 +26,12 @@ struct LoadContext {
   std::map<std::string, const onnx::FunctionProto*> functions;  // key: domain + ":" + name
 };
 
-Status ConvertGraph(const onnx::GraphProto& gp, const LoadContext& lc, int depth, ir::Graph* out);
+using RawDataList = std::vector<std::optional<std::string_view>>;
+
+// raw_data: the top-level graph's initializers' raw data when it was split off before parsing
+// (raw_data_split.h), else nullptr.
+Status ConvertGraph(const onnx::GraphProto& gp, const LoadContext& lc, int depth, ir::Graph* out,
+                    const RawDataList* raw_data = nullptr);
 
 Status ConvertType(const onnx::TypeProto& tp, ir::TypeInfo* out, int depth) {
   if (depth > kMaxSubgraphDepth) return Corruption("type nesting too deep");
@@ -139,13 +148,20 @@ Status ConvertNode(const onnx::NodeProto& np, const LoadContext& lc, int depth, 
   return Status::Ok();
 }
 
-Status ConvertGraph(const onnx::GraphProto& gp, const LoadContext& lc, int depth, ir::Graph* out) {
+Status ConvertGraph(const onnx::GraphProto& gp, const LoadContext& lc, int depth, ir::Graph* out,
+                    const RawDataList* raw_data) {
   if (depth > kMaxSubgraphDepth) return Corruption("subgraphs nested deeper than " + std::to_string(kMaxSubgraphDepth));
   out->name = gp.name();
   out->opsets = lc.opsets;
-  for (const auto& tp : gp.initializer()) {
+  if (raw_data && raw_data->size() != static_cast<size_t>(gp.initializer_size())) {
+    return Internal("graph '" + gp.name() + "': " + std::to_string(raw_data->size()) + " split raw_data entries for " +
+                    std::to_string(gp.initializer_size()) + " initializers");
+  }
+  for (int i = 0; i < gp.initializer_size(); ++i) {
+    const onnx::TensorProto& tp = gp.initializer(i);
     Tensor t;
-    EDGERUN_ASSIGN_OR_RETURN(t, TensorFromProto(tp, lc.base_dir));
+    EDGERUN_ASSIGN_OR_RETURN(t, TensorFromProto(tp, lc.base_dir, raw_data ? (*raw_data)[static_cast<size_t>(i)]
+                                                                          : std::nullopt));
     if (tp.name().empty()) return Corruption("graph '" + gp.name() + "': initializer without a name");
     out->initializers[tp.name()] = std::move(t);
   }
@@ -261,8 +277,14 @@ Result<Model> LoadModelFromArray(const char* data, size_t size, const std::strin
     return Corruption("model is " + std::to_string(size) +
                       " bytes: protobuf cannot parse messages over 2 GiB (store large weights as external data)");
   }
+  // Weights are copied once, from `data` into the tensors, when the raw data can be split off
+  // (raw_data_split.h); otherwise protobuf parses (and copies) everything.
+  SplitModel split;
+  const bool is_split = SplitRawData(data, size, &split);
   onnx::ModelProto mp;
-  if (!mp.ParseFromArray(data, static_cast<int>(size))) {
+  bool parsed = is_split && mp.ParseFromArray(split.structure.data(), static_cast<int>(split.structure.size()));
+  if (!parsed) mp.Clear();
+  if (!parsed && !mp.ParseFromArray(data, static_cast<int>(size))) {
     return Corruption("not a valid ONNX model: protobuf parsing failed (" + std::to_string(size) +
                       " bytes; truncated or not an ONNX file)");
   }
@@ -293,7 +315,7 @@ Result<Model> LoadModelFromArray(const char* data, size_t size, const std::strin
   }
   m.opsets = lc.opsets;
   m.graph = std::make_shared<ir::Graph>();
-  EDGERUN_RETURN_IF_ERROR(ConvertGraph(mp.graph(), lc, 0, m.graph.get()));
+  EDGERUN_RETURN_IF_ERROR(ConvertGraph(mp.graph(), lc, 0, m.graph.get(), parsed ? &split.raw_data : nullptr));
   EDGERUN_RETURN_IF_ERROR(ConvertFunctions(mp, lc, m.graph.get()));
   return m;
 }

@@ -64,7 +64,8 @@ void CopyCast(const Src& src, Dst* dst) {
 
 }  // namespace
 
-Result<Tensor> TensorFromProto(const onnx::TensorProto& p, const std::string& base_dir) {
+Result<Tensor> TensorFromProto(const onnx::TensorProto& p, const std::string& base_dir,
+                               std::optional<std::string_view> raw_data) {
   if (!IsKnownDataType(p.data_type())) {
     return Unsupported(TensorLabel(p) + ": data type " + std::to_string(p.data_type()) + " is not supported");
   }
@@ -84,12 +85,14 @@ Result<Tensor> TensorFromProto(const onnx::TensorProto& p, const std::string& ba
   }
   const size_t esize = DataTypeSize(dt);
   std::string external;
-  const std::string* raw = nullptr;
+  std::optional<std::string_view> raw;
   if (p.data_location() == onnx::TensorProto::EXTERNAL) {
     EDGERUN_ASSIGN_OR_RETURN(external, ReadExternalData(p, base_dir));
-    raw = &external;
+    raw = external;
+  } else if (raw_data) {
+    raw = raw_data;
   } else if (p.has_raw_data()) {
-    raw = &p.raw_data();
+    raw = p.raw_data();
   }
   if (dt == DataType::kString) {
     if (static_cast<uint64_t>(p.string_data_size()) != count) return SizeMismatch(p, shape, p.string_data_size(), "string_data");

@@ -66,15 +66,18 @@ TEST(XnnpackParityTest, UnaryActivations) {
 TEST(XnnpackParityTest, GemmAndMatMul) {
   for (int64_t trans_b : {0, 1}) {
     for (const Shape& bias : {Shape{}, Shape{7}, Shape{1, 7}, Shape{1}}) {
-      ModelBuilder mb;
-      mb.Input("a", kFloat, {3, 10}).Output("y", kFloat, {-1, -1});
-      Weights(mb, "b", trans_b ? Shape{7, 10} : Shape{10, 7}, 2);
-      Weights(mb, "c", bias, 3);
-      auto& node = mb.Node("Gemm", {"a", "b", "c"}, {"y"});
-      AttrInt(node, "transB", trans_b);
-      AttrFloat(node, "alpha", 0.5f);
-      AttrFloat(node, "beta", 2.0f);
-      ExpectParity(mb.Bytes(), {RandomInput("a", {3, 10}, 1)});
+      for (float alpha : {0.5f, 1.0f}) {  // 1: XNNPACK packs B as stored (transposing it for transB = 0)
+        ModelBuilder mb;
+        mb.Input("a", kFloat, {3, 10}).Output("y", kFloat, {-1, -1});
+        Weights(mb, "b", trans_b ? Shape{7, 10} : Shape{10, 7}, 2);
+        Weights(mb, "c", bias, 3);
+        auto& node = mb.Node("Gemm", {"a", "b", "c"}, {"y"});
+        AttrInt(node, "transB", trans_b);
+        AttrFloat(node, "alpha", alpha);
+        AttrFloat(node, "beta", 2.0f);
+        SCOPED_TRACE("transB " + std::to_string(trans_b) + " alpha " + std::to_string(alpha));
+        ExpectParity(mb.Bytes(), {RandomInput("a", {3, 10}, 1)});
+      }
     }
   }
   for (const Shape& a : {Shape{5, 9}, Shape{9}}) {
