@@ -194,10 +194,18 @@ size_t Conv1d::PackedWeightBytes() const {
   return static_cast<size_t>(panels_ * kNr * (kernel_ * c_ + 1)) * sizeof(float);
 }
 
-CONV1D_AVX2 void Conv1d::Run(const float* x, size_t x_stride, float* y, size_t y_stride, const float* z,
-                             size_t z_stride, float lo, float hi, void* scratch) const {
+void Conv1d::Run(const float* x, size_t x_stride, float* y, size_t y_stride, const float* z, size_t z_stride, float lo,
+                 float hi, void* scratch) const {
+  Run(x, x_stride, y, y_stride, z, z_stride, lo, hi, scratch, nullptr, nullptr, 1);
+}
+
+void Conv1d::Run(const float* x, size_t x_stride, float* y, size_t y_stride, const float* z, size_t z_stride, float lo,
+                 float hi, void* scratch, ParallelFn parallel, void* parallel_ctx, size_t threads) const {
   const int64_t xs = static_cast<int64_t>(x_stride), ys = static_cast<int64_t>(y_stride);
   const int64_t zs = static_cast<int64_t>(z_stride);
+  // Whole tiles per thread, so that pooled pairs never straddle two threads.
+  const int64_t tile_rows = CeilDiv(ow_, kMr);
+  const auto parts = static_cast<int64_t>(std::min<size_t>(std::max<size_t>(threads, 1), static_cast<size_t>(tile_rows)));
   for (int64_t img = 0; img < n_; ++img) {
     const float* src = x + img * w_ * xs;
     int64_t cs = xs;  // floats between input positions in src
@@ -211,31 +219,47 @@ CONV1D_AVX2 void Conv1d::Run(const float* x, size_t x_stride, float* y, size_t y
       src = pad;
       cs = c_;
     }
-    Geometry g{kernel_, c_, stride_ * cs, dilation_ * cs, bias_.get(), lo, hi};
-    if (g.tap_step == c_) g.c = kernel_ * c_, g.taps = 1;  // the taps' channel runs are contiguous: one K loop
     float* yi = y + img * out_w() * ys;
     const float* zi = z != nullptr ? z + img * ow_ * zs : nullptr;
-    for (int64_t panel = 0; panel < panels_; ++panel) {
-      const float* b = b_.get() + panel * kernel_ * c_ * kNr;
-      const float* bias = bias_.get() + panel * kNr;
-      const int64_t o0 = panel * kNr, width = std::min<int64_t>(kNr, m_ - o0);
-      for (int64_t l = 0; l < ow_; l += kMr) {
-        const int mr = static_cast<int>(std::min<int64_t>(kMr, ow_ - l));
-        const float* a = src + l * g.row_step;
-        const float* zl = zi != nullptr ? zi + l * zs + o0 : nullptr;
-        if (pool_ == 2) {
-          const int pooled = static_cast<int>(std::min<int64_t>(kMr / 2, pooled_w_ - l / 2));
-          if (pooled <= 0) break;  // floor mode: the last output has no pair
-          if (width == kNr) {
-            Tile<false, true>(g, mr, a, b, bias, zl, zs, yi + l / 2 * ys + o0, ys, width, pooled);
-          } else {
-            Tile<true, true>(g, mr, a, b, bias, zl, zs, yi + l / 2 * ys + o0, ys, width, pooled);
-          }
-        } else if (width == kNr) {
-          Tile<false, false>(g, mr, a, b, bias, zl, zs, yi + l * ys + o0, ys, width, 0);
+    if (parts <= 1 || parallel == nullptr) {
+      RunRows(src, cs, yi, ys, zi, zs, lo, hi, 0, ow_);
+      continue;
+    }
+    auto body = [&](size_t i) {
+      const int64_t part = static_cast<int64_t>(i);
+      if (part >= parts) return;
+      const int64_t begin = tile_rows * part / parts * kMr, end = std::min(ow_, tile_rows * (part + 1) / parts * kMr);
+      RunRows(src, cs, yi, ys, zi, zs, lo, hi, begin, end);
+    };
+    using Body = decltype(body);
+    parallel(parallel_ctx, threads, [](void* f, size_t i) { (*static_cast<Body*>(f))(i); }, &body);
+  }
+}
+
+CONV1D_AVX2 void Conv1d::RunRows(const float* src, int64_t cs, float* yi, int64_t ys, const float* zi, int64_t zs,
+                                 float lo, float hi, int64_t l_begin, int64_t l_end) const {
+  Geometry g{kernel_, c_, stride_ * cs, dilation_ * cs, bias_.get(), lo, hi};
+  if (g.tap_step == c_) g.c = kernel_ * c_, g.taps = 1;  // the taps' channel runs are contiguous: one K loop
+  for (int64_t panel = 0; panel < panels_; ++panel) {
+    const float* b = b_.get() + panel * kernel_ * c_ * kNr;
+    const float* bias = bias_.get() + panel * kNr;
+    const int64_t o0 = panel * kNr, width = std::min<int64_t>(kNr, m_ - o0);
+    for (int64_t l = l_begin; l < l_end; l += kMr) {
+      const int mr = static_cast<int>(std::min<int64_t>(kMr, l_end - l));
+      const float* a = src + l * g.row_step;
+      const float* zl = zi != nullptr ? zi + l * zs + o0 : nullptr;
+      if (pool_ == 2) {
+        const int pooled = static_cast<int>(std::min<int64_t>(kMr / 2, pooled_w_ - l / 2));
+        if (pooled <= 0) break;  // floor mode: the last output has no pair
+        if (width == kNr) {
+          Tile<false, true>(g, mr, a, b, bias, zl, zs, yi + l / 2 * ys + o0, ys, width, pooled);
         } else {
-          Tile<true, false>(g, mr, a, b, bias, zl, zs, yi + l * ys + o0, ys, width, 0);
+          Tile<true, true>(g, mr, a, b, bias, zl, zs, yi + l / 2 * ys + o0, ys, width, pooled);
         }
+      } else if (width == kNr) {
+        Tile<false, false>(g, mr, a, b, bias, zl, zs, yi + l * ys + o0, ys, width, 0);
+      } else {
+        Tile<true, false>(g, mr, a, b, bias, zl, zs, yi + l * ys + o0, ys, width, 0);
       }
     }
   }

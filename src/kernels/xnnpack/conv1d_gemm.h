@@ -54,6 +54,11 @@ class Conv1d {
   // y = pool(clamp(conv(x) + bias + z, lo, hi)) on the calling thread. y must not overlap x.
   void Run(const float* x, size_t x_stride, float* y, size_t y_stride, const float* z, size_t z_stride, float lo,
            float hi, void* scratch) const;
+  // The same split over `threads` threads by output positions: parallel(ctx, threads, task, arg)
+  // runs task(arg, i) for every i in [0, threads) and returns when all are done (an OpenMP team).
+  using ParallelFn = void (*)(void* ctx, size_t threads, void (*task)(void*, size_t), void* arg);
+  void Run(const float* x, size_t x_stride, float* y, size_t y_stride, const float* z, size_t z_stride, float lo,
+           float hi, void* scratch, ParallelFn parallel, void* parallel_ctx, size_t threads) const;
 
  private:
   struct FloatFree {
@@ -61,6 +66,10 @@ class Conv1d {
   };
   using AlignedFloats = std::unique_ptr<float[], FloatFree>;
   Conv1d() = default;
+  // Outputs [l_begin, l_end) of one image (l_begin a multiple of the tile height) from src, its
+  // (padded) input with position stride cs.
+  void RunRows(const float* src, int64_t cs, float* yi, int64_t ys, const float* zi, int64_t zs, float lo, float hi,
+               int64_t l_begin, int64_t l_end) const;
 
   int64_t n_ = 0, w_ = 0, c_ = 0, m_ = 0, kernel_ = 0, stride_ = 1, dilation_ = 1, pad_left_ = 0, pad_right_ = 0;
   int64_t ow_ = 0, panels_ = 0, pool_ = 1, pooled_w_ = 0;

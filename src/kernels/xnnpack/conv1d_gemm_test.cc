@@ -21,6 +21,7 @@ constexpr float kSentinel = 1234.5f;
 struct Case {
   int64_t n = 1, w = 9, c = 3, m = 5, kernel = 3, stride = 1, dilation = 1, pl = 1, pr = 1;
   bool bias = true, residual = false;
+  size_t threads = 1;  // > 1: Run splits over a serial stand-in for a thread team
   int64_t pool = 1;
   bool pool_ceil = false;
   float lo = -kInf, hi = kInf;
@@ -29,7 +30,7 @@ struct Case {
   std::string Name() const {
     std::ostringstream o;
     o << "n" << n << " w" << w << " c" << c << " m" << m << " k" << kernel << " s" << stride << " d" << dilation
-      << " pads " << pl << "," << pr << " pool " << pool << (pool_ceil ? " ceil" : "") << (bias ? " bias" : "") << (residual ? " z" : "") << " clamp[" << lo << ","
+      << " pads " << pl << "," << pr << " pool " << pool << (pool_ceil ? " ceil" : "") << " threads " << threads << (bias ? " bias" : "") << (residual ? " z" : "") << " clamp[" << lo << ","
       << hi << "] xs+" << x_extra << " ys+" << y_extra << "@" << y_offset << " zs+" << z_extra;
     return o.str();
   }
@@ -65,8 +66,18 @@ void Check(const Case& k, uint32_t seed) {
   ASSERT_EQ((*conv)->out_w(), ow);
   std::vector<uint8_t> scratch((*conv)->ScratchBytes());
   std::vector<float> y(static_cast<size_t>(k.n * ow * ys), kSentinel);
-  (*conv)->Run(x.data(), xs, y.data() + k.y_offset, ys, k.residual ? z.data() : nullptr, zs, k.lo, k.hi,
-               scratch.data());
+  if (k.threads > 1) {
+    // Runs the parts in reverse order, so that a part depending on another's output would show.
+    (*conv)->Run(x.data(), xs, y.data() + k.y_offset, ys, k.residual ? z.data() : nullptr, zs, k.lo, k.hi,
+                 scratch.data(),
+                 [](void*, size_t n, void (*task)(void*, size_t), void* arg) {
+                   for (size_t i = n; i-- > 0;) task(arg, i);
+                 },
+                 nullptr, k.threads);
+  } else {
+    (*conv)->Run(x.data(), xs, y.data() + k.y_offset, ys, k.residual ? z.data() : nullptr, zs, k.lo, k.hi,
+                 scratch.data());
+  }
 
   // Direct convolution in double (value and magnitude sum for the tolerance), then the pool.
   auto direct = [&](int64_t b, int64_t l, int64_t o, double* mag) {
@@ -183,6 +194,25 @@ TEST_F(Conv1dGemmTest, FusedMaxPoolOfTwo) {
       k.lo = w % 2 == 0 ? 0.0f : -kInf;
       if (w % 4 == 1) k.x_extra = 2, k.y_extra = 3, k.y_offset = 1, k.z_extra = 4;
       Check(k, i++);
+    }
+  }
+}
+
+// Split over 2-5 threads by whole tiles of output positions: parts of unequal size, more threads
+// than tiles, and the fused pool's pairs at the part borders.
+TEST_F(Conv1dGemmTest, SplitOverThreads) {
+  uint32_t i = 4000;
+  for (size_t threads : {2, 3, 5}) {
+    for (int64_t w : {5, 13, 37, 128}) {
+      for (int64_t pool : {1, 2}) {
+        Case k;
+        k.threads = threads, k.w = w, k.c = 16, k.m = 24, k.kernel = 5, k.pl = 2, k.pr = 2;
+        k.pool = pool, k.pool_ceil = w % 2 == 1;
+        k.n = 1 + w % 2;
+        k.residual = threads == 3;
+        k.lo = 0;
+        Check(k, i++);
+      }
     }
   }
 }

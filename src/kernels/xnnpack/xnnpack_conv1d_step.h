@@ -9,7 +9,9 @@
 // folded into its store (FuseConv1dMaxPool2).
 //
 // The step reads the plan's NWC buffers (any pixel stride) and can write its output as a channel
-// slice; bias, FusedConv's residual Z and the clamp are fused. It runs on the calling thread.
+// slice; bias, FusedConv's residual Z and the clamp are fused. In sessions with 2+ threads it is
+// split by output positions over oneDNN's OpenMP team (from 0.1 MFLOP; numbers in the .cc), else
+// it runs on the calling thread.
 // Thread-safety: a step is used by one plan at a time (its owner serializes runs).
 #pragma once
 

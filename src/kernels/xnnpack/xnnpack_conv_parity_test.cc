@@ -518,6 +518,27 @@ TEST(XnnpackConvParityTest, Conv1dGemmSweepAndFusedPool) {
   if (std::getenv("EDGERUN_CONV1D") == nullptr) {
     EXPECT_GE(xnn::Conv1dSteps() - before, planned);
   }
+  // Large enough to be split over the 2-thread team (xnnpack_conv1d_step.cc), with the pool.
+  for (int64_t l : {128, 127}) {
+    ModelBuilder mb;
+    mb.Input("x", kFloat, {1, 16, l}).Output("y", kFloat, {-1, -1, -1});
+    Weights(mb, "w", {32, 16, 5}, 21);
+    Weights(mb, "b", {32}, 22);
+    auto& conv = mb.Node("Conv", {"x", "w", "b"}, {"c1"});
+    AttrInts(conv, "pads", {2, 2});
+    mb.Node("Relu", {"c1"}, {"r1"});
+    auto& p = mb.Node("MaxPool", {"r1"}, {"y"});
+    AttrInts(p, "kernel_shape", {2});
+    AttrInts(p, "strides", {2});
+    AttrInt(p, "ceil_mode", l % 2);
+    for (int threads : {1, 2}) {
+      SCOPED_TRACE("l=" + std::to_string(l) + " threads=" + std::to_string(threads));
+      ParityOptions o;
+      o.threads = threads;
+      o.expect_partitions = 1;
+      ExpectParity(mb.Bytes(), {RandomInput("x", {1, 16, l}, 23)}, o);
+    }
+  }
 }
 
 // (x - mean) * inv_std / k + bias per channel, as models normalize raw inputs in the graph: one
