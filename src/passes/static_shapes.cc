@@ -1,8 +1,9 @@
 // Static shape propagation for common operators (elementwise, Conv, pooling, Gemm, MatMul,
-// Flatten, Reshape, Transpose, Concat, Squeeze/Unsqueeze).
+// Flatten, Reshape, Transpose, Concat, Squeeze/Unsqueeze, the Reduce* family, Resize).
 #include "passes/static_shapes.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <set>
 #include <vector>
@@ -44,6 +45,30 @@ std::optional<std::vector<int64_t>> ConstInts(const ir::Graph& g, const std::str
   if (t.dtype() == DataType::kInt64) return std::vector<int64_t>(t.data<int64_t>(), t.data<int64_t>() + t.numel());
   if (t.dtype() == DataType::kInt32) return std::vector<int64_t>(t.data<int32_t>(), t.data<int32_t>() + t.numel());
   return std::nullopt;
+}
+
+// Values of a constant float tensor (initializer, not overridable), as double.
+std::optional<std::vector<double>> ConstFloats(const ir::Graph& g, const std::string& name) {
+  auto it = g.initializers.find(name);
+  if (it == g.initializers.end()) return std::nullopt;
+  for (const auto& vi : g.inputs) {
+    if (vi.name == name) return std::nullopt;
+  }
+  const Tensor& t = it->second;
+  if (t.dtype() == DataType::kFloat) return std::vector<double>(t.data<float>(), t.data<float>() + t.numel());
+  if (t.dtype() == DataType::kDouble) return std::vector<double>(t.data<double>(), t.data<double>() + t.numel());
+  return std::nullopt;
+}
+
+// Element count of an optional input: nullopt when it is given but not a constant.
+std::optional<int64_t> ConstInputCount(const ir::Graph& g, const ir::Node& n, size_t i) {
+  if (n.inputs.size() <= i || n.inputs[i].empty()) return 0;
+  auto it = g.initializers.find(n.inputs[i]);
+  if (it == g.initializers.end()) return std::nullopt;
+  for (const auto& vi : g.inputs) {
+    if (vi.name == n.inputs[i]) return std::nullopt;
+  }
+  return it->second.numel();
 }
 
 std::optional<Shape> Broadcast(const std::vector<Shape>& shapes) {
@@ -234,6 +259,66 @@ std::optional<Known> Infer(const ir::Graph& g, const Types& types, const ir::Nod
       if (!k || k->shape.size() != x->shape.size()) return std::nullopt;
       int64_t& sum = out[static_cast<size_t>(axis)];
       if (__builtin_add_overflow(sum, k->shape[static_cast<size_t>(axis)], &sum)) return std::nullopt;
+    }
+    return Known{x->dtype, out};
+  }
+  // The Reduce* family: axes from the attribute, or from input 1 from the opset that moved them
+  // there (13 for ReduceSum, 18 for the others), as the reference kernels read them.
+  static const std::set<std::string> kReduce = {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin",
+                                                "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum",
+                                                "ReduceLogSumExp", "ReduceSumSquare"};
+  if (kReduce.count(op)) {
+    const int64_t axes_input_since = op == "ReduceSum" ? 13 : 18;
+    std::vector<int64_t> axes;
+    if (n.opset >= axes_input_since) {
+      if (n.inputs.size() >= 2 && !n.inputs[1].empty()) {
+        auto a = ConstInts(g, n.inputs[1]);
+        if (!a) return std::nullopt;
+        axes = *a;
+      }
+    } else {
+      axes = n.GetInts("axes");
+    }
+    const bool keepdims = n.GetInt("keepdims", 1) != 0;
+    std::vector<bool> reduced(static_cast<size_t>(rank), axes.empty() && n.GetInt("noop_with_empty_axes", 0) == 0);
+    for (int64_t a : axes) {
+      if (!NormalizeAxis(&a, rank)) return std::nullopt;
+      reduced[static_cast<size_t>(a)] = true;
+    }
+    Shape out;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!reduced[static_cast<size_t>(i)]) out.push_back(x->shape[static_cast<size_t>(i)]);
+      else if (keepdims) out.push_back(1);
+    }
+    return Known{x->dtype, out};
+  }
+  // Resize with constant scales (out = floor(in * scale), in double as the kernel computes it) or
+  // constant sizes; not with the opset-18 axes or keep_aspect_ratio_policy attributes.
+  if (op == "Resize") {
+    if (!n.GetInts("axes").empty() || n.GetString("keep_aspect_ratio_policy", "stretch") != "stretch") return std::nullopt;
+    const size_t scales_at = n.opset < 11 ? 1 : 2;
+    auto scales_count = ConstInputCount(g, n, scales_at);
+    auto sizes_count = n.opset < 11 ? std::optional<int64_t>(0) : ConstInputCount(g, n, 3);
+    if (!scales_count || !sizes_count || (*scales_count > 0) == (*sizes_count > 0)) return std::nullopt;
+    Shape out = x->shape;
+    if (*scales_count > 0) {
+      auto scales = ConstFloats(g, n.inputs[scales_at]);
+      if (!scales || static_cast<int64_t>(scales->size()) != rank) return std::nullopt;
+      for (int64_t i = 0; i < rank; ++i) {
+        const double sc = (*scales)[static_cast<size_t>(i)];
+        if (!(sc > 0.0) || !(sc < 1e9)) return std::nullopt;
+        const double o = std::floor(static_cast<double>(out[static_cast<size_t>(i)]) * sc);
+        if (!(o <= 9.0e15)) return std::nullopt;
+        out[static_cast<size_t>(i)] = static_cast<int64_t>(o);
+      }
+    } else {
+      auto sizes = ConstInts(g, n.inputs[3]);
+      if (!sizes || static_cast<int64_t>(sizes->size()) != rank) return std::nullopt;
+      for (int64_t i = 0; i < rank; ++i) {
+        const int64_t d = (*sizes)[static_cast<size_t>(i)];
+        if (d < 0 || (out[static_cast<size_t>(i)] == 0 && d != 0)) return std::nullopt;
+        out[static_cast<size_t>(i)] = d;
+      }
     }
     return Known{x->dtype, out};
   }

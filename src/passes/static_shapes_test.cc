@@ -37,6 +37,46 @@ TEST(StaticShapesTest, DerivesShapesThroughCommonOps) {
   EXPECT_EQ(ctx.StaticShape(g, "y"), (Shape{5, 2}));
 }
 
+TEST(StaticShapesTest, ReduceAndResize) {
+  for (int opset : {13, 18}) {
+    ModelBuilder b(opset);
+    b.Input("x", kFloat, {1, 3, 7, 5}).Output("y", kFloat, {-1, -1, -1, -1});
+    if (opset >= 18) {
+      Int64Initializer(b, "axes", {2}, {2, -1});
+      b.Node("ReduceMean", {"x", "axes"}, {"m"});
+      AttrInt(b.Node("ReduceMax", {"x", "axes"}, {"m0"}), "keepdims", 0);
+      b.Node("ReduceL2", {"x"}, {"all"});  // no axes: every axis
+    } else {
+      AttrInts(b.Node("ReduceMean", {"x"}, {"m"}), "axes", {2, -1});
+      AttrInt(b.Node("ReduceMax", {"x"}, {"m0"}), "keepdims", 0);
+      b.Node("ReduceL2", {"x"}, {"all"});
+    }
+    b.Node("ReduceSum", {"x"}, {"s"});  // opset 13+: axes input omitted, so every axis
+    b.FloatInitializer("scales", {4}, {1.0f, 1.0f, 2.5f, 0.5f});
+    Int64Initializer(b, "sizes", {4}, {1, 3, 9, 11});
+    b.graph().add_initializer()->set_name("empty");  // an empty roi/scales
+    auto* e = b.graph().mutable_initializer(b.graph().initializer_size() - 1);
+    e->set_data_type(onnx::TensorProto::FLOAT);
+    e->add_dims(0);
+    b.Node("Resize", {"x", "", "scales"}, {"up"});
+    b.Node("Resize", {"x", "empty", "empty", "sizes"}, {"sized"});
+    b.Node("Identity", {"up"}, {"y"});
+    ir::Graph g = LoadGraph(b.Bytes());
+    std::map<std::string, ir::TypeInfo> types;
+    for (const auto& vi : g.inputs) types[vi.name] = vi.type;
+    PropagateStaticShapes(g, &types);
+    PassContext ctx;
+    ctx.types = types;
+    SCOPED_TRACE("opset " + std::to_string(opset));
+    EXPECT_EQ(ctx.StaticShape(g, "m"), (Shape{1, 3, 1, 1}));
+    EXPECT_EQ(ctx.StaticShape(g, "m0"), (opset >= 18 ? Shape{1, 3} : Shape{}));  // keepdims 0
+    EXPECT_EQ(ctx.StaticShape(g, "all"), (Shape{1, 1, 1, 1}));
+    EXPECT_EQ(ctx.StaticShape(g, "s"), (Shape{1, 1, 1, 1}));
+    EXPECT_EQ(ctx.StaticShape(g, "up"), (Shape{1, 3, 17, 2}));  // floor(7 * 2.5), floor(5 * 0.5)
+    EXPECT_EQ(ctx.StaticShape(g, "sized"), (Shape{1, 3, 9, 11}));
+  }
+}
+
 // Declared dims come from the model: products that overflow leave the value unknown (found by
 // the fuzzer: a Reshape of a [2^62, 3, ...] input).
 TEST(StaticShapesTest, OverflowingProductsLeaveShapesUnknown) {
