@@ -34,27 +34,31 @@ std::optional<Known> Lookup(const ir::Graph& g, const Types& types, const std::s
   return k;
 }
 
-// Values of a constant integer tensor (initializer, not overridable).
-std::optional<std::vector<int64_t>> ConstInts(const ir::Graph& g, const std::string& name) {
+// The initializer `name` when it is a constant (not also a graph input, which could override it).
+const Tensor* ConstTensor(const ir::Graph& g, const std::string& name) {
   auto it = g.initializers.find(name);
-  if (it == g.initializers.end()) return std::nullopt;
+  if (it == g.initializers.end()) return nullptr;
   for (const auto& vi : g.inputs) {
-    if (vi.name == name) return std::nullopt;
+    if (vi.name == name) return nullptr;
   }
-  const Tensor& t = it->second;
+  return &it->second;
+}
+
+// Values of a constant integer tensor.
+std::optional<std::vector<int64_t>> ConstInts(const ir::Graph& g, const std::string& name) {
+  const Tensor* c = ConstTensor(g, name);
+  if (c == nullptr) return std::nullopt;
+  const Tensor& t = *c;
   if (t.dtype() == DataType::kInt64) return std::vector<int64_t>(t.data<int64_t>(), t.data<int64_t>() + t.numel());
   if (t.dtype() == DataType::kInt32) return std::vector<int64_t>(t.data<int32_t>(), t.data<int32_t>() + t.numel());
   return std::nullopt;
 }
 
-// Values of a constant float tensor (initializer, not overridable), as double.
+// Values of a constant float tensor, as double.
 std::optional<std::vector<double>> ConstFloats(const ir::Graph& g, const std::string& name) {
-  auto it = g.initializers.find(name);
-  if (it == g.initializers.end()) return std::nullopt;
-  for (const auto& vi : g.inputs) {
-    if (vi.name == name) return std::nullopt;
-  }
-  const Tensor& t = it->second;
+  const Tensor* c = ConstTensor(g, name);
+  if (c == nullptr) return std::nullopt;
+  const Tensor& t = *c;
   if (t.dtype() == DataType::kFloat) return std::vector<double>(t.data<float>(), t.data<float>() + t.numel());
   if (t.dtype() == DataType::kDouble) return std::vector<double>(t.data<double>(), t.data<double>() + t.numel());
   return std::nullopt;
@@ -63,12 +67,9 @@ std::optional<std::vector<double>> ConstFloats(const ir::Graph& g, const std::st
 // Element count of an optional input: nullopt when it is given but not a constant.
 std::optional<int64_t> ConstInputCount(const ir::Graph& g, const ir::Node& n, size_t i) {
   if (n.inputs.size() <= i || n.inputs[i].empty()) return 0;
-  auto it = g.initializers.find(n.inputs[i]);
-  if (it == g.initializers.end()) return std::nullopt;
-  for (const auto& vi : g.inputs) {
-    if (vi.name == n.inputs[i]) return std::nullopt;
-  }
-  return it->second.numel();
+  const Tensor* c = ConstTensor(g, n.inputs[i]);
+  if (c == nullptr) return std::nullopt;
+  return c->numel();
 }
 
 std::optional<Shape> Broadcast(const std::vector<Shape>& shapes) {
