@@ -122,7 +122,6 @@ bool SplitRawData(const char* data, size_t size, SplitModel* out) {
   bool seen_graph = false;
   size_t raw_bytes = 0;
   std::string graph;
-  out->structure.reserve(size / 16);
   while (r.p != r.end) {
     uint32_t number = 0, type = 0;
     const char* start = nullptr;

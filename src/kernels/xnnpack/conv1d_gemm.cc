@@ -24,6 +24,21 @@ CONV1D_AVX2 __m256i LaneMask(int64_t valid) {  // lanes [0, valid) set, valid in
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(valid)), idx);
 }
 
+template <bool kMasked>
+CONV1D_AVX2 __m256 Load(const float* p, __m256i mask) {
+  if constexpr (kMasked) return _mm256_maskload_ps(p, mask);
+  return _mm256_loadu_ps(p);
+}
+
+template <bool kMasked>
+CONV1D_AVX2 void Store(float* p, __m256i mask, __m256 v) {
+  if constexpr (kMasked) {
+    _mm256_maskstore_ps(p, mask, v);
+  } else {
+    _mm256_storeu_ps(p, v);
+  }
+}
+
 struct Geometry {
   int64_t taps, c, row_step, tap_step;  // row_step: floats between consecutive outputs' windows
   const float* bias;
@@ -68,48 +83,24 @@ CONV1D_AVX2 void Tile(const Geometry& g, int mr, const float* a, const float* b,
   const __m256i mask0 = kMasked ? LaneMask(std::min<int64_t>(width, 8)) : __m256i{};
   const __m256i mask1 = kMasked ? LaneMask(std::max<int64_t>(width - 8, 0)) : __m256i{};
 #pragma GCC unroll 6
-  for (int r = kMr - 1; r >= 0; --r) {
+  for (int r = kMr - 1; r >= 0; --r) {  // bias, z and clamp (before the pool, as unfused)
     __m256 v0 = _mm256_add_ps(acc[r][0], bias0), v1 = _mm256_add_ps(acc[r][1], bias1);
-    if constexpr (kPool2) {  // bias, z and clamp first (as unfused); the pool below
-      if (z != nullptr) {
-        v0 = _mm256_add_ps(v0, kMasked ? _mm256_maskload_ps(zp[r], mask0) : _mm256_loadu_ps(zp[r]));
-        v1 = _mm256_add_ps(v1, kMasked ? _mm256_maskload_ps(zp[r] + 8, mask1) : _mm256_loadu_ps(zp[r] + 8));
-      }
-      acc[r][0] = _mm256_min_ps(_mm256_max_ps(v0, lo), hi);
-      acc[r][1] = _mm256_min_ps(_mm256_max_ps(v1, lo), hi);
-      continue;
-    }
     if (z != nullptr) {
-      if constexpr (kMasked) {
-        v0 = _mm256_add_ps(v0, _mm256_maskload_ps(zp[r], mask0));
-        v1 = _mm256_add_ps(v1, _mm256_maskload_ps(zp[r] + 8, mask1));
-      } else {
-        v0 = _mm256_add_ps(v0, _mm256_loadu_ps(zp[r]));
-        v1 = _mm256_add_ps(v1, _mm256_loadu_ps(zp[r] + 8));
-      }
+      v0 = _mm256_add_ps(v0, Load<kMasked>(zp[r], mask0));
+      v1 = _mm256_add_ps(v1, Load<kMasked>(zp[r] + 8, mask1));
     }
-    v0 = _mm256_min_ps(_mm256_max_ps(v0, lo), hi);
-    v1 = _mm256_min_ps(_mm256_max_ps(v1, lo), hi);
-    if constexpr (kMasked) {
-      _mm256_maskstore_ps(yp[r], mask0, v0);
-      _mm256_maskstore_ps(yp[r] + 8, mask1, v1);
-    } else {
-      _mm256_storeu_ps(yp[r], v0);
-      _mm256_storeu_ps(yp[r] + 8, v1);
+    acc[r][0] = _mm256_min_ps(_mm256_max_ps(v0, lo), hi);
+    acc[r][1] = _mm256_min_ps(_mm256_max_ps(v1, lo), hi);
+    if constexpr (!kPool2) {
+      Store<kMasked>(yp[r], mask0, acc[r][0]);
+      Store<kMasked>(yp[r] + 8, mask1, acc[r][1]);
     }
   }
   if constexpr (kPool2) {
 #pragma GCC unroll 3
     for (int j = kMr / 2 - 1; j >= 0; --j) {  // in reverse: rows past `pooled` alias row pooled - 1
-      const __m256 v0 = _mm256_max_ps(acc[2 * j][0], acc[2 * j + 1][0]);
-      const __m256 v1 = _mm256_max_ps(acc[2 * j][1], acc[2 * j + 1][1]);
-      if constexpr (kMasked) {
-        _mm256_maskstore_ps(yp[j], mask0, v0);
-        _mm256_maskstore_ps(yp[j] + 8, mask1, v1);
-      } else {
-        _mm256_storeu_ps(yp[j], v0);
-        _mm256_storeu_ps(yp[j] + 8, v1);
-      }
+      Store<kMasked>(yp[j], mask0, _mm256_max_ps(acc[2 * j][0], acc[2 * j + 1][0]));
+      Store<kMasked>(yp[j] + 8, mask1, _mm256_max_ps(acc[2 * j][1], acc[2 * j + 1][1]));
     }
   }
 }

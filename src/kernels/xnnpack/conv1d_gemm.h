@@ -73,7 +73,7 @@ class Conv1d {
 
   int64_t n_ = 0, w_ = 0, c_ = 0, m_ = 0, kernel_ = 0, stride_ = 1, dilation_ = 1, pad_left_ = 0, pad_right_ = 0;
   int64_t ow_ = 0, panels_ = 0, pool_ = 1, pooled_w_ = 0;
-  bool copy_input_ = true;  // padding or a pixel stride != c: Run copies each image into scratch
+  bool copy_input_ = true;  // padding: Run copies each image into scratch (else reads x in place)
   AlignedFloats b_;         // [panels][kernel][c][16], zero past m
   AlignedFloats bias_;      // [panels * 16], zero past m
 };

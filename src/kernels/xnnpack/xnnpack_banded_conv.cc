@@ -58,14 +58,8 @@ int AddBandedConv(Plan& plan, const std::string& what, int x, const Shape& out_s
     state->bands.push_back(band);
   }
   const int y = plan.AddValue(out_shape);
-  Step s;
-  s.what = what;
-  s.inputs = {x};
-  s.outputs = {y};
-  s.strided_output = true;
-  s.clampable = true;
+  Step s = StridedClampStep(what, x, -1, y, params.lo, params.hi);
   s.openmp = true;
-  s.output_min = params.lo, s.output_max = params.hi;
   const BandedConvParams p = params;
   s.create = [state, p](Plan& pl, Step& st) -> Status {
     const Value& in = pl.value(st.inputs[0]);

@@ -26,11 +26,12 @@ struct ChannelOpChain {
   int64_t period = 0;  // a multiple of the channel count, >= kBlock
   int64_t numel = 0;
   std::vector<ChannelOp> ops;
-  const float* x = nullptr;
-  float* y = nullptr;
-  float lo = kNoMin, hi = kNoMax;
+  StepBuffers io;  // x, y (dense) and the clamp
 
   void Run() const {
+    const float* x = io.x;
+    float* y = io.y;
+    const float lo = io.lo, hi = io.hi;
     for (size_t i = 0; i < ops.size(); ++i) {
       const ChannelOp& op = ops[i];
       const float* src = i == 0 ? x : y;
@@ -112,9 +113,7 @@ int TryAddChannelOp(BuildContext& ctx, const std::string& what, BinaryKind kind,
   s.clampable = true;
   s.create = [](Plan&, Step&) { return Status::Ok(); };
   s.setup = [chain](Plan& p, Step& st) {
-    chain->x = p.Data(st.inputs[0]);
-    chain->y = p.Data(st.outputs[0]);
-    chain->lo = st.output_min, chain->hi = st.output_max;
+    chain->io.Bind(p, st);
     return Status::Ok();
   };
   s.run = [chain]() {

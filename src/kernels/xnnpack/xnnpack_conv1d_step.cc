@@ -35,6 +35,12 @@ constexpr double kMinFlopsToSplit = 1e5;
 
 std::atomic<int64_t> g_conv1d_steps{0};
 
+// Multiply-adds x 2 of one image's convolution with out_w outputs.
+double Flops(int64_t c, int64_t m, int64_t kernel, int64_t out_w) {
+  return 2.0 * static_cast<double>(c) * static_cast<double>(m) * static_cast<double>(kernel) *
+         static_cast<double>(out_w);
+}
+
 }  // namespace
 
 struct Conv1dState {
@@ -53,9 +59,7 @@ bool Conv1dApplies(int64_t c, int64_t m, int64_t kernel, int64_t out_w) {
     return !(env && std::string(env) == "0") && conv1d::Available();
   }();
   if (!enabled || m < kMinOutputChannels) return false;
-  const double flops = 2.0 * static_cast<double>(c) * static_cast<double>(m) * static_cast<double>(kernel) *
-                       static_cast<double>(out_w);
-  return flops < kMaxFlops;
+  return Flops(c, m, kernel, out_w) < kMaxFlops;
 }
 
 int64_t Conv1dSteps() { return g_conv1d_steps.load(); }
@@ -64,16 +68,10 @@ int AddConv1d(BuildContext& ctx, const std::string& what, int x, int z, const Sh
               const Conv1dStepParams& params) {
   Plan& plan = ctx.plan;
   const int y = plan.AddValue(out_shape);
-  Step s;
-  s.what = what;
-  s.inputs = params.has_z ? std::vector<int>{x, z} : std::vector<int>{x};
-  s.outputs = {y};
-  s.strided_output = true;  // writes with any pixel stride: concat slices in place
-  s.clampable = true;       // the clamp is applied after bias and Z
-  s.output_min = params.lo, s.output_max = params.hi;
+  Step s = StridedClampStep(what, x, params.has_z ? z : -1, y, params.lo, params.hi);  // clamp after bias and Z
   auto state = std::make_shared<Conv1dState>();
   state->params = params;
-  const double flops = 2.0 * static_cast<double>(out_shape[0] * out_shape[1] * out_shape[2] * params.c * params.kernel);
+  const double flops = static_cast<double>(out_shape[0]) * Flops(params.c, params.m, params.kernel, out_shape[2]);
   if (plan.onednn() && plan.onednn()->threads() > 1 && flops >= kMinFlopsToSplit) {
     state->onednn = plan.onednn();
     state->threads = static_cast<size_t>(state->onednn->threads());

@@ -199,6 +199,17 @@ Status Plan::Finalize(pthreadpool_t pool) {
   return Status::Ok();
 }
 
+Step StridedClampStep(const std::string& what, int x, int z, int y, float lo, float hi) {
+  Step s;
+  s.what = what;
+  s.inputs = z >= 0 ? std::vector<int>{x, z} : std::vector<int>{x};
+  s.outputs = {y};
+  s.strided_output = true;
+  s.clampable = true;
+  s.output_min = lo, s.output_max = hi;
+  return s;
+}
+
 void StepBuffers::Bind(Plan& plan, const Step& step) {
   lo = step.output_min, hi = step.output_max;
   scratch = plan.Scratch();

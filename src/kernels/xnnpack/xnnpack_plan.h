@@ -150,6 +150,11 @@ struct StepBuffers {
   void Bind(Plan& plan, const Step& step);
 };
 
+// A step reading x (and z when z >= 0) and writing y, which can write y with any pixel stride
+// (concat slices in place) and applies its clamp [lo, hi] last, so that a later Relu/Clip folds
+// into it: the convolution and pooling steps that are not one XNNPACK operator.
+Step StridedClampStep(const std::string& what, int x, int z, int y, float lo = kNoMin, float hi = kNoMax);
+
 // "xnn_status_invalid_parameter" etc.
 const char* XnnStatusName(xnn_status s);
 Status XnnCheck(xnn_status s, const std::string& what, const char* call);

@@ -96,12 +96,7 @@ void AddDirectMaxPool(Plan& plan, const std::string& what, int x, int y, const W
   pool->geo = geo;
   const Value& xv = plan.value(x);
   pool->batch = xv.shape[0], pool->channels = xv.shape[1];
-  Step s;
-  s.what = what;
-  s.inputs = {x};
-  s.outputs = {y};
-  s.strided_output = true;
-  s.clampable = true;
+  Step s = StridedClampStep(what, x, -1, y);
   s.create = [](Plan&, Step&) { return Status::Ok(); };
   s.setup = [pool](Plan& p, Step& st) {
     pool->io.Bind(p, st);

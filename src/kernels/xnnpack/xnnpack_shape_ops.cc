@@ -50,14 +50,9 @@ int AddToPlainOrder(BuildContext& ctx, const ir::Node& n, int x, const Shape& ou
   s.what = n.Describe();
   s.inputs = {x};
   s.outputs = {y};
-  struct Buffers {
-    const float* x = nullptr;
-    float* y = nullptr;
-  };
-  auto buf = std::make_shared<Buffers>();
+  auto buf = std::make_shared<StepBuffers>();
   s.setup = [buf](Plan& p, Step& st) {
-    buf->x = p.Data(st.inputs[0]);
-    buf->y = p.Data(st.outputs[0]);
+    buf->Bind(p, st);
     return Status::Ok();
   };
   const Value& xv = ctx.plan.value(x);

@@ -54,13 +54,7 @@ int64_t WinogradConvSteps() { return g_winograd_steps.load(); }
 int AddWinogradConv(Plan& plan, const std::string& what, int x, int z, const Shape& out_shape,
                     const WinogradConvParams& params) {
   const int y = plan.AddValue(out_shape);
-  Step s;
-  s.what = what;
-  s.inputs = params.has_z ? std::vector<int>{x, z} : std::vector<int>{x};
-  s.outputs = {y};
-  s.strided_output = true;  // writes with any pixel stride: concat slices in place
-  s.clampable = true;       // the clamp is applied after bias and Z
-  s.output_min = params.lo, s.output_max = params.hi;
+  Step s = StridedClampStep(what, x, params.has_z ? z : -1, y, params.lo, params.hi);  // clamp after bias and Z
   auto state = std::make_shared<WinogradState>();
   state->onednn = plan.onednn();
   state->use_omp = state->onednn != nullptr;
