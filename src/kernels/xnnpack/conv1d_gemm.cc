@@ -1,116 +1,26 @@
 // 1-D fp32 NWC convolution as a GEMM over the input in place, AVX2+FMA (see conv1d_gemm.h).
 #include "kernels/xnnpack/conv1d_gemm.h"
 
-#include <immintrin.h>
+#include "kernels/xnnpack/gemm_tile_avx2.h"
 
 #include <algorithm>
 #include <cstring>
 #include <new>
 #include <string>
 
-#define CONV1D_AVX2 __attribute__((target("avx2,fma")))
-
 namespace edgerun::xnn::conv1d {
 namespace {
 
-constexpr int kMr = 6;   // output positions per microkernel call
-constexpr int kNr = 16;  // output channels per panel
+using gemm_tile::kMr;
+using gemm_tile::kNr;
+using gemm_tile::Tile;
 constexpr size_t kAlign = 64;
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-CONV1D_AVX2 __m256i LaneMask(int64_t valid) {  // lanes [0, valid) set, valid in [0, 8]
-  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(valid)), idx);
-}
-
-template <bool kMasked>
-CONV1D_AVX2 __m256 Load(const float* p, __m256i mask) {
-  if constexpr (kMasked) return _mm256_maskload_ps(p, mask);
-  return _mm256_loadu_ps(p);
-}
-
-template <bool kMasked>
-CONV1D_AVX2 void Store(float* p, __m256i mask, __m256 v) {
-  if constexpr (kMasked) {
-    _mm256_maskstore_ps(p, mask, v);
-  } else {
-    _mm256_storeu_ps(p, v);
-  }
-}
-
-struct Geometry {
-  int64_t taps, c, row_step, tap_step;  // row_step: floats between consecutive outputs' windows
-  const float* bias;
-  float lo, hi;
-};
-
-// Outputs [l, l + mr) x one panel: a = the window of output l, b = the packed panel, y/z = output l
-// (and its residual), width = valid channels of the panel (16 unless it is the last).
-// With kPool2, y is pooled output l / 2 and rows (0,1), (2,3), (4,5) are max-pooled into the first
-// `pooled` of its 3 rows.
-template <bool kMasked, bool kPool2>
-CONV1D_AVX2 void Tile(const Geometry& g, int mr, const float* a, const float* b, const float* bias, const float* z,
-                      int64_t zs, float* y, int64_t ys, int64_t width, int pooled) {
-  const float* ap[kMr];
-  float* yp[kMr];
-  const float* zp[kMr];
-  ap[0] = a, yp[0] = y, zp[0] = z;
-  for (int r = 1; r < kMr; ++r) {  // rows past mr alias row mr - 1 (stored last, identical values)
-    const bool live = r < mr;
-    ap[r] = live ? ap[r - 1] + g.row_step : ap[r - 1];
-    yp[r] = (live && (!kPool2 || r < pooled)) ? yp[r - 1] + ys : yp[r - 1];
-    zp[r] = (live && z != nullptr) ? zp[r - 1] + zs : zp[r - 1];
-  }
-  __m256 acc[kMr][2];
-#pragma GCC unroll 6
-  for (int r = 0; r < kMr; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
-  for (int64_t t = 0; t < g.taps; ++t) {
-    const int64_t off = t * g.tap_step;
-    for (int64_t ci = 0; ci < g.c; ++ci) {
-      const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-      b += kNr;
-#pragma GCC unroll 6
-      for (int r = 0; r < kMr; ++r) {
-        const __m256 av = _mm256_broadcast_ss(ap[r] + off + ci);
-        acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
-        acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
-      }
-    }
-  }
-  const __m256 bias0 = _mm256_load_ps(bias), bias1 = _mm256_load_ps(bias + 8);
-  const __m256 lo = _mm256_set1_ps(g.lo), hi = _mm256_set1_ps(g.hi);
-  const __m256i mask0 = kMasked ? LaneMask(std::min<int64_t>(width, 8)) : __m256i{};
-  const __m256i mask1 = kMasked ? LaneMask(std::max<int64_t>(width - 8, 0)) : __m256i{};
-#pragma GCC unroll 6
-  for (int r = kMr - 1; r >= 0; --r) {  // bias, z and clamp (before the pool, as unfused)
-    __m256 v0 = _mm256_add_ps(acc[r][0], bias0), v1 = _mm256_add_ps(acc[r][1], bias1);
-    if (z != nullptr) {
-      v0 = _mm256_add_ps(v0, Load<kMasked>(zp[r], mask0));
-      v1 = _mm256_add_ps(v1, Load<kMasked>(zp[r] + 8, mask1));
-    }
-    acc[r][0] = _mm256_min_ps(_mm256_max_ps(v0, lo), hi);
-    acc[r][1] = _mm256_min_ps(_mm256_max_ps(v1, lo), hi);
-    if constexpr (!kPool2) {
-      Store<kMasked>(yp[r], mask0, acc[r][0]);
-      Store<kMasked>(yp[r] + 8, mask1, acc[r][1]);
-    }
-  }
-  if constexpr (kPool2) {
-#pragma GCC unroll 3
-    for (int j = kMr / 2 - 1; j >= 0; --j) {  // in reverse: rows past `pooled` alias row pooled - 1
-      Store<kMasked>(yp[j], mask0, _mm256_max_ps(acc[2 * j][0], acc[2 * j + 1][0]));
-      Store<kMasked>(yp[j] + 8, mask1, _mm256_max_ps(acc[2 * j][1], acc[2 * j + 1][1]));
-    }
-  }
-}
-
 }  // namespace
 
-bool Available() {
-  static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return available;
-}
+bool Available() { return gemm_tile::Available(); }
 
 void Conv1d::FloatFree::operator()(float* p) const { ::operator delete[](p, std::align_val_t(kAlign)); }
 
@@ -227,17 +137,20 @@ void Conv1d::Run(const float* x, size_t x_stride, float* y, size_t y_stride, con
   }
 }
 
-CONV1D_AVX2 void Conv1d::RunRows(const float* src, int64_t cs, float* yi, int64_t ys, const float* zi, int64_t zs,
+EDGERUN_GEMM_TILE_AVX2 void Conv1d::RunRows(const float* src, int64_t cs, float* yi, int64_t ys, const float* zi, int64_t zs,
                                  float lo, float hi, int64_t l_begin, int64_t l_end) const {
-  Geometry g{kernel_, c_, stride_ * cs, dilation_ * cs, bias_.get(), lo, hi};
-  if (g.tap_step == c_) g.c = kernel_ * c_, g.taps = 1;  // the taps' channel runs are contiguous: one K loop
+  gemm_tile::Window g;
+  g.taps_w = kernel_, g.c = c_, g.tap_step_w = dilation_ * cs, g.lo = lo, g.hi = hi;
+  if (g.tap_step_w == c_) g.c = kernel_ * c_, g.taps_w = 1;  // the taps' channel runs are contiguous: one K loop
+  const int64_t row_step = stride_ * cs;
   for (int64_t panel = 0; panel < panels_; ++panel) {
     const float* b = b_.get() + panel * kernel_ * c_ * kNr;
     const float* bias = bias_.get() + panel * kNr;
     const int64_t o0 = panel * kNr, width = std::min<int64_t>(kNr, m_ - o0);
     for (int64_t l = l_begin; l < l_end; l += kMr) {
       const int mr = static_cast<int>(std::min<int64_t>(kMr, l_end - l));
-      const float* a = src + l * g.row_step;
+      const float* a[kMr];
+      for (int r = 0; r < kMr; ++r) a[r] = src + (l + std::min(r, mr - 1)) * row_step;
       const float* zl = zi != nullptr ? zi + l * zs + o0 : nullptr;
       if (pool_ == 2) {
         const int pooled = static_cast<int>(std::min<int64_t>(kMr / 2, pooled_w_ - l / 2));

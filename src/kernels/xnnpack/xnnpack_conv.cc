@@ -9,6 +9,7 @@
 #include "kernels/xnnpack/xnnpack_mappers.h"
 #include "kernels/xnnpack/xnnpack_banded_conv.h"
 #include "kernels/xnnpack/xnnpack_conv1d_step.h"
+#include "kernels/xnnpack/xnnpack_conv2d_step.h"
 #include "kernels/xnnpack/xnnpack_onednn_conv.h"
 #include "kernels/xnnpack/xnnpack_winograd_step.h"
 
@@ -159,6 +160,22 @@ Status MapConv(BuildContext& ctx, const ir::Node& n) {
     p.has_z = has_z;
     p.lo = act.lo, p.hi = act.hi;
     ctx.Define(n.outputs[0], AddConv1d(ctx, n.Describe(), x, z, out_shape, p));
+    return Status::Ok();
+  }
+
+  // Group-1 2-D convolutions with enough channels: the in-place GEMM kernel (xnnpack_conv2d_step.h).
+  if (!one_d && group == 1 && !act.has_unary && Conv2dApplies(c, m, geo.kernel[0], geo.kernel[1])) {
+    Conv2dStepParams p;
+    p.c = c, p.m = m, p.kernel_h = geo.kernel[0], p.kernel_w = geo.kernel[1];
+    p.stride_h = geo.strides[0], p.stride_w = geo.strides[1];
+    p.dilation_h = geo.dilations[0], p.dilation_w = geo.dilations[1];
+    p.pad_top = geo.pad_begin[0], p.pad_left = geo.pad_begin[1];
+    p.pad_bottom = geo.pad_end[0], p.pad_right = geo.pad_end[1];
+    p.weights = w.data<float>();
+    p.bias = bias ? bias->data<float>() : nullptr;
+    p.has_z = has_z;
+    p.lo = act.lo, p.hi = act.hi;
+    ctx.Define(n.outputs[0], AddConv2d(ctx, n.Describe(), x, z, out_shape, p));
     return Status::Ok();
   }
 
