@@ -5,8 +5,11 @@ For every zoo model present (models/manifest.json plus models/demo), runs `edger
 `node bench/peers/ort_run.js --bench` in alternating order for --rounds rounds, takes the median
 of each statistic over rounds, and writes docs/performance.md with p50/p99/max of both runtimes,
 the ratios (ours / theirs), thread count, machine and date. ONNX Runtime is called through
-Node.js, which adds a per-call floor: it is measured on an Identity model and the p50 ratio is
-also given with that floor subtracted from ONNX Runtime's figure.
+Node.js, which adds a per-call floor: it is measured on an Identity model, with the same thread
+count and in the same rounds as each model, and the p50 ratio is also given with that floor
+subtracted from ONNX Runtime's figure. Beside each 1-thread model, edgerun_jitter_floor runs a
+fixed amount of arithmetic as long as the model's p50, 2000 times: its p99/p50 is the machine's
+own jitter, against which the tail figures can be read.
 
 Exit status: 0 ok, 1 a run failed, 2 usage.
 """
@@ -100,8 +103,9 @@ def run_json(cmd, out_path):
 
 
 def iterations_for(args, model, tmp, threads=None):
-    """args.iterations, fewer where one edgerun run is slow: each runtime gets about
-    args.budget_s seconds per round (at least 20 runs), so the slow models stay measurable."""
+    """(iterations, edgerun's p50 in ms from a short probe): args.iterations, fewer where one
+    edgerun run is slow: each runtime gets about args.budget_s seconds per round (at least 20
+    runs), so the slow models stay measurable."""
     out = os.path.join(tmp, "probe.json")
     cmd = [args.edgerun, "bench", model, "-q", "--threads", str(threads or args.threads), "--providers", args.providers,
            "--warmup", "1", "--iterations", "3", "--profile-runs", "0", "--json", out]
@@ -109,12 +113,24 @@ def iterations_for(args, model, tmp, threads=None):
         cmd += ["-i", f]
     rep, _ = run_json(cmd, out)
     if rep is None:
-        return args.iterations
+        return args.iterations, None
     p50_s = rep["latency_us"]["p50"] / 1e6
-    return max(20, min(args.iterations, int(args.budget_s / max(p50_s, 1e-9))))
+    return max(20, min(args.iterations, int(args.budget_s / max(p50_s, 1e-9)))), p50_s * 1e3
 
 
 STATS = ("p50", "p99", "max", "cold", "rss")
+
+
+def jitter_floor(args, us, out):
+    """The machine's p99/p50 for fixed work of `us` microseconds (bench/jitter_floor.cc)."""
+    exe = os.path.join(os.path.dirname(args.edgerun), "edgerun_jitter_floor")
+    if not os.access(exe, os.X_OK):
+        return None, f"{exe} is not built"
+    rep, err = run_json([exe, "--us", f"{max(us, 0.1):.3f}", "--runs", str(args.iterations), "--json", out], out)
+    if rep is None:
+        return None, err
+    l = rep["latency_us"]
+    return {"p50": l["p50"] / 1e3, "p99": l["p99"] / 1e3, "max": l["max"] / 1e3, "cold": 0, "rss": 0}, None
 
 
 def ours(args, model, out):
@@ -147,18 +163,24 @@ def theirs(args, model, out):
             "version": rep.get("version", "?")}, None
 
 
-def measure(args, model, tmp):
-    """Alternates the two runtimes for args.rounds rounds; medians per statistic."""
-    runs = {"ours": [], "theirs": []}
+def measure(args, model, tmp, probe_ms=None):
+    """Alternates the two runtimes for args.rounds rounds; medians per statistic. Each round also
+    measures the Node.js floor (ONNX Runtime on the Identity model, same thread count) and, given
+    probe_ms (edgerun's p50 estimate) at 1 thread, the machine's jitter for that much fixed work."""
+    runs = {"ours": [], "theirs": [], "floor": [], "machine": []}
     errors = {}
+    ident = args.identity
     for r in range(args.rounds):
-        order = [("ours", ours), ("theirs", theirs)]
+        order = [("ours", lambda a, out: ours(a, model, out)), ("theirs", lambda a, out: theirs(a, model, out))]
         if r % 2:
             order.reverse()
+        order.append(("floor", lambda a, out: theirs(a, ident, out)))
+        if probe_ms is not None and args.threads == 1:
+            order.append(("machine", lambda a, out: jitter_floor(a, probe_ms * 1e3, out)))
         for name, fn in order:
             if name in errors:
                 continue
-            res, err = fn(args, model, os.path.join(tmp, f"{name}.json"))
+            res, err = fn(args, os.path.join(tmp, f"{name}.json"))
             if res is None:
                 errors[name] = err
             else:
@@ -190,31 +212,42 @@ def bench_set(args, models, tmp, threads):
     args.threads = threads
     rows, failed = [], False
     for name, path in models:
-        args.iterations = iterations_for(args, path, tmp)
+        args.iterations, probe_ms = iterations_for(args, path, tmp)
         print(f"bench {name}, {threads} thread(s) ({args.iterations} iterations) ...", file=sys.stderr)
-        med, errs = measure(args, path, tmp)
+        med, errs = measure(args, path, tmp, probe_ms)
         med["iterations"] = args.iterations
         args.iterations = requested
         for who, e in errs.items():
             print(f"  {who}: {e}", file=sys.stderr)
-            failed = failed or who == "ours"
+            failed = failed or who in ("ours", "machine")
         rows.append((name, med, errs))
     args.threads = saved_threads
     return rows, failed
 
 
-def latency_table(rows, floor_p50):
-    lines = [
-        "| model | runs | edgerun p50 | p99 | max | p99/p50 | ORT p50 | p99 | max | p99/p50 | p50 ratio | p99 ratio | max ratio | p50 ratio, floor removed |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
+def floor_removed(med):
+    """ONNX Runtime's p50 less the Node.js floor measured in the same rounds (None if not above it)."""
+    t, f = med.get("theirs", {}).get("p50"), med.get("floor", {}).get("p50")
+    return t - f if t is not None and f is not None and t > f else None
+
+
+def latency_table(rows, with_machine):
+    head = "| model | runs | edgerun p50 | p99 | max | p99/p50 | ORT p50 | p99 | max | p99/p50 | p50 ratio | p99 ratio | max ratio | Node.js floor | p50 ratio, floor removed |"
+    rule = "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    if with_machine:
+        head += " machine p99/p50, fixed work of edgerun's p50 |"
+        rule += "---|"
+    lines = [head, rule]
     for name, med, errs in rows:
-        o, t = med.get("ours", {}), med.get("theirs", {})
-        tf = t.get("p50") - floor_p50 if t.get("p50") is not None and floor_p50 is not None else None
-        lines.append(f"| {name} | {med.get('iterations')} | {fmt(o.get('p50'))} | {fmt(o.get('p99'))} | {fmt(o.get('max'))} | "
-                     f"{ratio(o.get('p99'), o.get('p50'))} | {fmt(t.get('p50'))} | {fmt(t.get('p99'))} | {fmt(t.get('max'))} | "
-                     f"{ratio(t.get('p99'), t.get('p50'))} | {ratio(o.get('p50'), t.get('p50'))} | "
-                     f"{ratio(o.get('p99'), t.get('p99'))} | {ratio(o.get('max'), t.get('max'))} | {ratio(o.get('p50'), tf)} |")
+        o, t, f, m = med.get("ours", {}), med.get("theirs", {}), med.get("floor", {}), med.get("machine", {})
+        line = (f"| {name} | {med.get('iterations')} | {fmt(o.get('p50'))} | {fmt(o.get('p99'))} | {fmt(o.get('max'))} | "
+                f"{ratio(o.get('p99'), o.get('p50'))} | {fmt(t.get('p50'))} | {fmt(t.get('p99'))} | {fmt(t.get('max'))} | "
+                f"{ratio(t.get('p99'), t.get('p50'))} | {ratio(o.get('p50'), t.get('p50'))} | "
+                f"{ratio(o.get('p99'), t.get('p99'))} | {ratio(o.get('max'), t.get('max'))} | {fmt(f.get('p50'))} | "
+                f"{ratio(o.get('p50'), floor_removed(med))} |")
+        if with_machine:
+            line += f" {ratio(m.get('p99'), m.get('p50'))} |"
+        lines.append(line)
     return lines
 
 
@@ -292,11 +325,10 @@ def main():
         ident_in = os.path.join(tmp, "identity_x.npy")
         write_npy_zeros(ident_in)
         args.inputs = {ident: [ident_in]}
+        args.identity = ident
         models = zoo_models()
         for _, path in models:
             args.inputs[path] = test_inputs(path)
-        floor, floor_err = measure(args, ident, tmp)
-        floor_p50 = floor.get("theirs", {}).get("p50")
         rows1, failed1 = bench_set(args, models, tmp, 1)
         two = [m for m in models if m[0] in args.two_thread_models.split(",")]
         rows2, failed2 = bench_set(args, two, tmp, 2)
@@ -316,18 +348,21 @@ def main():
         f"for about {args.budget_s:g} s per runtime per round; the count is in the table); the two runtimes alternate "
         f"(order flipped every round) for {args.rounds} rounds; each figure is the median over rounds, except max, "
         "which is the worst over all rounds",
-        f"- Node.js per-call floor (ONNX Runtime p50 on a float[1,64] Identity model): {fmt(floor_p50)}"
-        + (f" ({floor_err.get('theirs')})" if floor_err.get("theirs") else ""),
+        "- Node.js floor: ONNX Runtime's p50 on a float[1,64] Identity model, measured with the same thread count in "
+        "every round of every model (the median over that model's rounds is in its row)",
         "- ratio = edgerun / ONNX Runtime (below 1: edgerun is faster); 'p50 ratio, floor removed' subtracts the "
-        "Node.js floor from ONNX Runtime's p50 (n/a where the floor measured above ONNX Runtime's own p50)",
+        "row's Node.js floor from ONNX Runtime's p50 (n/a where the floor measured above ONNX Runtime's own p50)",
+        "- machine p99/p50: in every 1-thread round, `edgerun_jitter_floor` (bench/jitter_floor.cc) times a fixed "
+        "chain of multiply-adds as long as edgerun's p50, as many times as the model runs; every run does the same "
+        "work, so its p99/p50 is the machine's own jitter at that duration, the floor under any runtime's tail",
         "",
         "## Latency, 1 thread",
         "",
-    ] + latency_table(rows1, floor_p50) + [
+    ] + latency_table(rows1, True) + [
         "",
         "## Latency, 2 threads",
         "",
-    ] + latency_table(rows2, floor_p50) + [
+    ] + latency_table(rows2, False) + [
         "",
         "## Cold start and memory (1 thread)",
         "",
@@ -359,14 +394,16 @@ def main():
             targets.append((f"{m} p50 <= 1.0x ORT, {th} thread(s)", ratio(o, t), check(le(o, t))))
         for m in ("sensor_mlp", "vibration_cnn1d"):
             o, t = get(rows, m, "ours", "p50"), get(rows, m, "theirs", "p50")
-            tf = t - floor_p50 if t is not None and floor_p50 is not None and t > floor_p50 else None
+            tf = next((floor_removed(med) for n, med, _ in rows if n == m), None)
             targets.append((f"{m} p50 <= 0.5x ORT minus Node.js floor, {th} thread(s) (raw ratio {ratio(o, t)})",
                             ratio(o, tf), check(le(o, tf, 0.5)) if tf else "n/a: ORT p50 is below the floor"))
     for name, med, _ in rows1:
         o = med.get("ours", {})
+        mach = med.get("machine", {})
+        mtr = f"; machine's, fixed work: {ratio(mach.get('p99'), mach.get('p50'))}" if mach.get("p50") else ""
         if o.get("p50") and med.get("iterations", 0) >= 2000:
             tr = o["p99"] / o["p50"]
-            targets.append((f"{name} p99/p50 <= 1.15 over {med['iterations']} runs, 1 thread (max {fmt(o.get('max'))})",
+            targets.append((f"{name} p99/p50 <= 1.15 over {med['iterations']} runs, 1 thread (max {fmt(o.get('max'))}{mtr})",
                             f"{tr:.2f}", check(tr <= 1.15)))
         elif o.get("p50"):
             targets.append((f"{name} p99/p50 <= 1.15, 1 thread", f"{o['p99'] / o['p50']:.2f} over {med.get('iterations')} runs",
