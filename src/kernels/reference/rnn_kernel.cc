@@ -1,14 +1,18 @@
 // RNN, GRU and LSTM reference kernels: the ONNX recurrences computed step by step per
-// direction and batch entry in double precision. Steps past a batch entry's sequence length
+// direction and batch entry in double precision. LSTMs with float inputs in the common
+// configurations take the fp32 path of rnn_lstm_f32.h instead, checked against this one. Steps past a batch entry's sequence length
 // leave Y at zero; Y_h / Y_c hold the state after the entry's last processed step (the initial
 // state when its length is 0).
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 #include <memory>
 #include <utility>
 #include <vector>
 
 #include "kernels/reference/rnn_common.h"
 #include "kernels/reference/rnn_kernels.h"
+#include "kernels/reference/rnn_lstm_f32.h"
 
 namespace edgerun {
 namespace {
@@ -25,9 +29,10 @@ void MatVec(const double* m, const double* v, int64_t rows, int64_t cols, const 
 
 class RecurrentKernel final : public Kernel {
  public:
-  explicit RecurrentKernel(RnnConfig cfg) : cfg_(std::move(cfg)) {}
+  explicit RecurrentKernel(RnnConfig cfg, bool fast) : cfg_(std::move(cfg)), fast_(fast) {}
 
   Status Run(KernelContext& ctx) const override {
+    if (fast_ && LstmF32Applies(cfg_, ctx)) return RunLstmF32(cfg_, ctx);
     RnnInputs in;
     EDGERUN_ASSIGN_OR_RETURN(in, ReadRnnInputs(cfg_, ctx));
     const int64_t S = in.seq, B = in.batch, I = in.input, H = in.hidden;
@@ -127,12 +132,16 @@ class RecurrentKernel final : public Kernel {
   }
 
   RnnConfig cfg_;
+  bool fast_;  // LSTM with float inputs: the fp32 path (rnn_lstm_f32.h) when it applies
 };
 
 Result<std::unique_ptr<Kernel>> Create(const KernelCreateContext& ctx, RnnKind kind) {
   RnnConfig cfg;
   EDGERUN_ASSIGN_OR_RETURN(cfg, ParseRnnConfig(ctx.node, ctx.opset, kind));
-  return std::unique_ptr<Kernel>(std::make_unique<RecurrentKernel>(std::move(cfg)));
+  // EDGERUN_FAST_LSTM=0 keeps every LSTM on the double-precision recurrence (A/B and parity runs).
+  const char* env = std::getenv("EDGERUN_FAST_LSTM");
+  const bool fast = LstmF32Supports(cfg) && !(env != nullptr && std::string(env) == "0");
+  return std::unique_ptr<Kernel>(std::make_unique<RecurrentKernel>(std::move(cfg), fast));
 }
 
 }  // namespace

@@ -3,8 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <string>
 
 #include "kernels/reference/kernel_test_util.h"
+#include "kernels/reference/rnn_lstm_f32.h"
+#include "kernels/reference/vector_math.h"
 
 namespace edgerun {
 namespace {
@@ -34,7 +39,28 @@ Tensor SwapLeading(const Tensor& t) {
   return out;
 }
 
+// Sets EDGERUN_FAST_LSTM for the kernels created in its scope ("0": the double recurrence).
+class FastLstmSwitch {
+ public:
+  explicit FastLstmSwitch(const char* value) {
+    const char* old = std::getenv("EDGERUN_FAST_LSTM");
+    had_ = old != nullptr;
+    if (had_) old_ = old;
+    if (value) setenv("EDGERUN_FAST_LSTM", value, 1);
+    else unsetenv("EDGERUN_FAST_LSTM");
+  }
+  ~FastLstmSwitch() {
+    if (had_) setenv("EDGERUN_FAST_LSTM", old_.c_str(), 1);
+    else unsetenv("EDGERUN_FAST_LSTM");
+  }
+
+ private:
+  bool had_ = false;
+  std::string old_;
+};
+
 TEST(RnnTest, LayoutOneMatchesLayoutZeroForEveryKind) {
+  FastLstmSwitch reference("0");  // layout 1 runs on the double recurrence: compare like with like
   const int64_t S = 3, B = 2, I = 2, H = 3, D = 2;
   for (const char* op : {"RNN", "GRU", "LSTM"}) {
     const int64_t G = std::string(op) == "RNN" ? 1 : std::string(op) == "GRU" ? 3 : 4;
@@ -135,6 +161,111 @@ TEST(RnnTest, LstmInputForgetCouplesGates) {
   };
   EXPECT_NEAR(run(0), 0.5f, 1e-6);
   EXPECT_NEAR(run(1), 1.0 - 1.0 / (1.0 + std::exp(-2.0)), 1e-6);
+}
+
+// The fp32 LSTM path against the double recurrence over directions, sizes (hidden sizes around
+// the 8-float vectors), peepholes, clip, input_forget, initial states and sequence lengths.
+TEST(RnnTest, FastLstmMatchesTheDoubleRecurrence) {
+  struct Case {
+    const char* direction;
+    int64_t S, B, I, H;
+    bool bias, peepholes, states, lens, clip, input_forget;
+  };
+  const Case cases[] = {
+      {"forward", 1, 1, 1, 1, false, false, false, false, false, false},
+      {"forward", 9, 1, 6, 32, true, false, false, false, false, false},
+      {"forward", 7, 3, 7, 5, true, true, true, true, false, false},
+      {"reverse", 9, 2, 3, 16, true, false, true, true, true, false},
+      {"bidirectional", 6, 3, 4, 9, true, true, true, true, false, true},
+      {"bidirectional", 5, 1, 16, 33, true, false, false, false, true, false},
+      {"forward", 40, 2, 5, 24, true, true, false, false, false, false},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(std::string(k.direction) + " S" + std::to_string(k.S) + " B" + std::to_string(k.B) + " I" +
+                 std::to_string(k.I) + " H" + std::to_string(k.H));
+    const int64_t D = std::string(k.direction) == "bidirectional" ? 2 : 1, H = k.H, B = k.B;
+    std::vector<Tensor> in = {F32({k.S, B, k.I}, Noise(k.S * B * k.I, 21)), F32({D, 4 * H, k.I}, Noise(D * 4 * H * k.I, 22)),
+                              F32({D, 4 * H, H}, Noise(D * 4 * H * H, 23))};
+    in.push_back(k.bias ? F32({D, 8 * H}, Noise(D * 8 * H, 24)) : Tensor());
+    std::vector<int32_t> lens(static_cast<size_t>(B));
+    for (int64_t b = 0; b < B; ++b) lens[static_cast<size_t>(b)] = static_cast<int32_t>(k.S - (b * 2) % (k.S + 1));
+    in.push_back(k.lens ? I32({B}, lens) : Tensor());
+    in.push_back(k.states ? F32({D, B, H}, Noise(D * B * H, 25)) : Tensor());
+    in.push_back(k.states ? F32({D, B, H}, Noise(D * B * H, 26)) : Tensor());
+    in.push_back(k.peepholes ? F32({D, 3 * H}, Noise(D * 3 * H, 27)) : Tensor());
+    Attrs attrs = {{"hidden_size", IntAttr(H)}, {"direction", StringAttr(k.direction)}};
+    if (k.clip) attrs.push_back({"clip", FloatAttr(0.3f)});
+    if (k.input_forget) attrs.push_back({"input_forget", IntAttr(1)});
+    Result<std::vector<Tensor>> want = InvalidArgument("not run"), got = InvalidArgument("not run");
+    {
+      FastLstmSwitch reference("0");
+      want = RunOp("LSTM", 7, attrs, in, 3);
+    }
+    const int64_t before = LstmF32Runs();
+    {
+      FastLstmSwitch fast(nullptr);
+      got = RunOp("LSTM", 7, attrs, in, 3);
+    }
+    EXPECT_EQ(LstmF32Runs() - before, 1) << "the fp32 path did not run";
+    ASSERT_TRUE(want.ok() && got.ok()) << want.status().ToString() << got.status().ToString();
+    for (size_t o = 0; o < 3; ++o) {
+      ASSERT_EQ((*want)[o].shape(), (*got)[o].shape()) << "output " << o;
+      const std::vector<float> a = Values<float>((*want)[o]), b = Values<float>((*got)[o]);
+      int bad = 0;
+      for (size_t i = 0; i < a.size() && bad < 5; ++i) {
+        if (!(std::fabs(a[i] - b[i]) <= 2e-6f + 1e-5f * std::fabs(a[i]))) {
+          ADD_FAILURE() << "output " << o << " element " << i << ": double " << a[i] << ", fp32 " << b[i];
+          ++bad;
+        }
+      }
+    }
+  }
+}
+
+TEST(RnnTest, FastLstmLeavesBadInputsToTheReference) {
+  // The fp32 path declines what it cannot run; the reference reports it (InvalidArgument).
+  Tensor x = F32({2, 1, 1}, {1, 2});
+  Tensor w = F32({1, 4, 1}, {1, 1, 1, 1});
+  Tensor r = F32({1, 4, 1}, {0, 0, 0, 0});
+  auto code = [](const Result<std::vector<Tensor>>& res) { return res.status().code(); };
+  EXPECT_EQ(code(RunOp("LSTM", 7, {}, {x, w, r, Tensor(), I32({1}, {3})})), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("LSTM", 7, {}, {x, w, r, Tensor(), I32({1}, {-1})})), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("LSTM", 7, {}, {x, F32({1, 4, 2}, {}), r})), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("LSTM", 7, {}, {x, w, r, F32({1, 3}, {})})), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("LSTM", 7, {}, {x, w, r, Tensor(), Tensor(), F32({1, 2, 1}, {})})),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(code(RunOp("LSTM", 7, {}, {x, w, r, Tensor(), Tensor(), Tensor(), Tensor(), F32({1, 2}, {})})),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(VectorMathTest, SigmoidAndTanhMatchTheLibrary) {
+  std::vector<float> xs;
+  for (int i = -200000; i <= 200000; ++i) xs.push_back(static_cast<float>(i) * 5e-4f);  // [-100, 100]
+  for (float v : {1e-30f, -1e-30f, 1e-8f, -3e-6f, 0.6249f, 0.6251f, -0.625f, 87.0f, -87.0f, 1e30f, -1e30f}) xs.push_back(v);
+  const float inf = std::numeric_limits<float>::infinity();
+  xs.push_back(inf);
+  xs.push_back(-inf);
+  std::vector<float> s = xs, t = xs;
+  SigmoidInPlace(s.data(), static_cast<int64_t>(s.size()));
+  TanhInPlace(t.data(), static_cast<int64_t>(t.size()));
+  double worst_s = 0, worst_t = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const double x = xs[i];
+    const double ws = 1.0 / (1.0 + std::exp(-x)), wt = std::tanh(x);
+    const double es = std::fabs(s[i] - ws) / std::max(std::fabs(ws), 1e-30);
+    const double et = std::fabs(t[i] - wt) / std::max(std::fabs(wt), 1e-30);
+    // Relative error, except where the value underflows below float's normal range.
+    if (std::fabs(ws) > 1e-37) worst_s = std::max(worst_s, es);
+    if (std::fabs(wt) > 1e-37) worst_t = std::max(worst_t, et);
+  }
+  EXPECT_LT(worst_s, 1e-6) << "sigmoid";
+  EXPECT_LT(worst_t, 1e-6) << "tanh";
+  std::vector<float> nan(9, std::numeric_limits<float>::quiet_NaN());
+  SigmoidInPlace(nan.data(), 9);
+  for (float v : nan) EXPECT_TRUE(std::isnan(v));
+  std::fill(nan.begin(), nan.end(), std::numeric_limits<float>::quiet_NaN());
+  TanhInPlace(nan.data(), 9);
+  for (float v : nan) EXPECT_TRUE(std::isnan(v));
 }
 
 TEST(RnnTest, RejectsBadInputs) {

@@ -1,0 +1,90 @@
+// Vectorized float sigmoid and tanh (see vector_math.h).
+#include "kernels/reference/vector_math.h"
+
+#include <immintrin.h>
+
+#include <cmath>
+
+#define VMATH_AVX2 __attribute__((target("avx2,fma")))
+
+namespace edgerun {
+namespace {
+
+bool HasAvx2Fma() {
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has;
+}
+
+// exp(x) for x in [-87.3, 88] (clamped there; NaN stays NaN): 2^n * e^r with r = x - n ln 2 in
+// [-ln2/2, ln2/2] (ln 2 in two parts, Cody-Waite) and Cephes' expf polynomial for e^r.
+VMATH_AVX2 inline __m256 Exp(__m256 x) {
+  x = _mm256_min_ps(_mm256_set1_ps(88.0f), _mm256_max_ps(_mm256_set1_ps(-87.3f), x));  // NaN passes
+  const __m256 n = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+VMATH_AVX2 void SigmoidAvx2(float* v, int64_t n) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 x = _mm256_loadu_ps(v + i);
+    const __m256 e = Exp(_mm256_sub_ps(_mm256_setzero_ps(), x));
+    _mm256_storeu_ps(v + i, _mm256_div_ps(one, _mm256_add_ps(one, e)));
+  }
+  for (; i < n; ++i) v[i] = 1.0f / (1.0f + std::exp(-v[i]));
+}
+
+VMATH_AVX2 void TanhAvx2(float* v, int64_t n) {
+  const __m256 one = _mm256_set1_ps(1.0f), two = _mm256_set1_ps(2.0f);
+  const __m256 sign_bit = _mm256_set1_ps(-0.0f);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 x = _mm256_loadu_ps(v + i);
+    const __m256 ax = _mm256_andnot_ps(sign_bit, x);
+    // |x| >= 0.625: 1 - 2 / (e^(2|x|) + 1), with x's sign.
+    const __m256 e = Exp(_mm256_mul_ps(two, ax));
+    __m256 big = _mm256_sub_ps(one, _mm256_div_ps(two, _mm256_add_ps(e, one)));
+    big = _mm256_or_ps(big, _mm256_and_ps(sign_bit, x));
+    // |x| < 0.625: Cephes' odd polynomial, x + x^3 P(x^2).
+    const __m256 s = _mm256_mul_ps(x, x);
+    __m256 p = _mm256_set1_ps(-5.70498872745e-3f);
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(2.06390887954e-2f));
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-5.37397155531e-2f));
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(1.33314422036e-1f));
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-3.33332819422e-1f));
+    const __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(p, s), x, x);
+    const __m256 is_small = _mm256_cmp_ps(ax, _mm256_set1_ps(0.625f), _CMP_LT_OQ);  // false for NaN
+    _mm256_storeu_ps(v + i, _mm256_blendv_ps(big, small, is_small));
+  }
+  for (; i < n; ++i) v[i] = std::tanh(v[i]);
+}
+
+}  // namespace
+
+void SigmoidInPlace(float* v, int64_t n) {
+  if (HasAvx2Fma()) {
+    SigmoidAvx2(v, n);
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) v[i] = 1.0f / (1.0f + std::exp(-v[i]));
+}
+
+void TanhInPlace(float* v, int64_t n) {
+  if (HasAvx2Fma()) {
+    TanhAvx2(v, n);
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) v[i] = std::tanh(v[i]);
+}
+
+}  // namespace edgerun

@@ -1,0 +1,20 @@
+// Vectorized float sigmoid and tanh over arrays, for the fast recurrent kernels.
+//
+// AVX2+FMA where the CPU has it (a degree-6 polynomial for exp on a range-reduced argument, as in
+// Cephes' expf: within 2 ulp of std::exp over [-87, 88]); std::exp / std::tanh otherwise. Both
+// keep NaN as NaN. tanh uses a rational approximation for |x| < 0.625, where 1 - 2/(e^2x + 1)
+// would lose relative precision, and the exp form elsewhere.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+
+namespace edgerun {
+
+// v[i] = 1 / (1 + exp(-v[i])) for i < n.
+void SigmoidInPlace(float* v, int64_t n);
+
+// v[i] = tanh(v[i]) for i < n.
+void TanhInPlace(float* v, int64_t n);
+
+}  // namespace edgerun
