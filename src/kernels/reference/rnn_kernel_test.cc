@@ -238,7 +238,7 @@ TEST(RnnTest, FastLstmLeavesBadInputsToTheReference) {
             StatusCode::kInvalidArgument);
 }
 
-TEST(VectorMathTest, SigmoidAndTanhMatchTheLibrary) {
+TEST(VectorMathTest, ExpSigmoidAndTanhMatchTheLibrary) {
   std::vector<float> xs;
   for (int i = -200000; i <= 200000; ++i) xs.push_back(static_cast<float>(i) * 5e-4f);  // [-100, 100]
   for (float v : {1e-30f, -1e-30f, 1e-8f, -3e-6f, 0.6249f, 0.6251f, -0.625f, 87.0f, -87.0f, 1e30f, -1e30f}) xs.push_back(v);
@@ -260,6 +260,27 @@ TEST(VectorMathTest, SigmoidAndTanhMatchTheLibrary) {
   }
   EXPECT_LT(worst_s, 1e-6) << "sigmoid";
   EXPECT_LT(worst_t, 1e-6) << "tanh";
+  std::vector<float> e;
+  for (int i = -87000; i <= 88000; ++i) e.push_back(static_cast<float>(i) * 1e-3f);  // [-87, 88]
+  const std::vector<float> ex = e;
+  ExpInPlace(e.data(), static_cast<int64_t>(e.size()));
+  double worst_e = 0;
+  for (size_t i = 0; i < ex.size(); ++i) {
+    const double want = std::exp(static_cast<double>(ex[i]));
+    worst_e = std::max(worst_e, std::fabs(e[i] - want) / want);
+  }
+  EXPECT_LT(worst_e, 1e-6) << "exp";
+  std::vector<float> edge = {-1000.0f, -88.0f, 89.0f, 1000.0f, -inf, inf, std::numeric_limits<float>::quiet_NaN(), 0.0f, 1.0f};
+  ExpInPlace(edge.data(), static_cast<int64_t>(edge.size()));
+  EXPECT_EQ(edge[0], 0.0f);
+  EXPECT_EQ(edge[1], 0.0f);
+  EXPECT_EQ(edge[2], inf);
+  EXPECT_EQ(edge[3], inf);
+  EXPECT_EQ(edge[4], 0.0f);
+  EXPECT_EQ(edge[5], inf);
+  EXPECT_TRUE(std::isnan(edge[6]));
+  EXPECT_EQ(edge[7], 1.0f);
+  EXPECT_NEAR(edge[8], std::exp(1.0), 3e-7);
   std::vector<float> nan(9, std::numeric_limits<float>::quiet_NaN());
   SigmoidInPlace(nan.data(), 9);
   for (float v : nan) EXPECT_TRUE(std::isnan(v));

@@ -3,6 +3,7 @@
 // it runs along the single axis `axis` (default -1).
 #include "kernels/reference/softmax.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "kernels/reference/dispatch.h"
 #include "kernels/reference/math_check.h"
 #include "kernels/reference/math_kernels.h"
+#include "kernels/reference/vector_math.h"
 
 namespace edgerun {
 
@@ -46,6 +48,42 @@ void SoftmaxAlongAxis(SoftmaxKind kind, const AxisSplit& s, const T* in, T* out)
   }
 }
 
+void SoftmaxLastAxisF32(SoftmaxKind kind, const AxisSplit& s, const float* in, float* out) {
+  const int64_t n = s.axis;
+  for (int64_t o = 0; o < s.outer; ++o) {
+    const float* x = in + o * n;
+    float* y = out + o * n;
+    float mx = -std::numeric_limits<float>::infinity();
+    for (int64_t a = 0; a < n; ++a) mx = x[a] > mx ? x[a] : mx;
+    if (!std::isfinite(mx)) {  // all -inf, or an inf present: the reference's arithmetic
+      const AxisSplit row{1, n, 1};
+      SoftmaxAlongAxis<float>(kind, row, x, y);
+      continue;
+    }
+    for (int64_t a = 0; a < n; ++a) y[a] = x[a] - mx;
+    if (kind == SoftmaxKind::kLogSoftmax) {
+      // y = (x - max) - log(sum exp(x - max)): the exps are taken on a stack copy, in chunks,
+      // so that y keeps x - max.
+      float sum = 0;
+      for (int64_t a0 = 0; a0 < n; a0 += 256) {
+        float e[256];
+        const int64_t len = std::min<int64_t>(256, n - a0);
+        std::copy_n(y + a0, len, e);
+        ExpInPlace(e, len);
+        for (int64_t a = 0; a < len; ++a) sum += e[a];
+      }
+      const float log_sum = std::log(sum);
+      for (int64_t a = 0; a < n; ++a) y[a] -= log_sum;
+      continue;
+    }
+    ExpInPlace(y, n);
+    float sum = 0;
+    for (int64_t a = 0; a < n; ++a) sum += y[a];
+    const float inv = 1.0f / sum;
+    for (int64_t a = 0; a < n; ++a) y[a] *= inv;
+  }
+}
+
 template void SoftmaxAlongAxis<float>(SoftmaxKind, const AxisSplit&, const float*, float*);
 template void SoftmaxAlongAxis<double>(SoftmaxKind, const AxisSplit&, const double*, double*);
 template void SoftmaxAlongAxis<Half>(SoftmaxKind, const AxisSplit&, const Half*, Half*);
@@ -73,6 +111,10 @@ void RegisterSoftmaxOp(KernelRegistry& r, const char* name, SoftmaxKind kind) {
       Tensor* y;
       EDGERUN_ASSIGN_OR_RETURN(y, ctx.AllocateOutput(0, x.dtype(), x.shape()));
       if (x.numel() == 0) return Status::Ok();
+      if (x.dtype() == DataType::kFloat && s.inner == 1 && kind != SoftmaxKind::kHardmax) {
+        SoftmaxLastAxisF32(kind, s, x.data<float>(), y->data<float>());
+        return Status::Ok();
+      }
       return DispatchFloat(x.dtype(), name, [&]<typename T>() -> Status {
         SoftmaxAlongAxis<T>(kind, s, x.data<T>(), y->data<T>());
         return Status::Ok();

@@ -13,4 +13,10 @@ enum class SoftmaxKind { kSoftmax, kLogSoftmax, kHardmax };
 template <typename T>
 void SoftmaxAlongAxis(SoftmaxKind kind, const AxisSplit& s, const T* in, T* out);
 
+// The float fast path of Softmax / LogSoftmax over the last axis (s.inner == 1): each row's max,
+// exp(x - max) vectorized (vector_math.h), the sum in float, then the scale (or the log-sum
+// shift). Rows whose max is not finite go through SoftmaxAlongAxis (its inf/NaN semantics).
+// Checked against SoftmaxAlongAxis<double> in softmax_test.cc.
+void SoftmaxLastAxisF32(SoftmaxKind kind, const AxisSplit& s, const float* in, float* out);
+
 }  // namespace edgerun

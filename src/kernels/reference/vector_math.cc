@@ -33,6 +33,20 @@ VMATH_AVX2 inline __m256 Exp(__m256 x) {
   return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
 }
 
+VMATH_AVX2 void ExpAvx2(float* v, int64_t n) {
+  const __m256 lo = _mm256_set1_ps(-87.3f), hi = _mm256_set1_ps(88.7f);
+  const __m256 inf = _mm256_set1_ps(INFINITY);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 x = _mm256_loadu_ps(v + i);
+    __m256 e = Exp(x);
+    e = _mm256_andnot_ps(_mm256_cmp_ps(x, lo, _CMP_LT_OQ), e);  // underflow: 0
+    e = _mm256_blendv_ps(e, inf, _mm256_cmp_ps(x, hi, _CMP_GT_OQ));  // overflow: inf
+    _mm256_storeu_ps(v + i, e);
+  }
+  for (; i < n; ++i) v[i] = v[i] < -87.3f ? 0.0f : std::exp(v[i]);
+}
+
 VMATH_AVX2 void SigmoidAvx2(float* v, int64_t n) {
   const __m256 one = _mm256_set1_ps(1.0f);
   int64_t i = 0;
@@ -70,6 +84,14 @@ VMATH_AVX2 void TanhAvx2(float* v, int64_t n) {
 }
 
 }  // namespace
+
+void ExpInPlace(float* v, int64_t n) {
+  if (HasAvx2Fma()) {
+    ExpAvx2(v, n);
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) v[i] = v[i] < -87.3f ? 0.0f : std::exp(v[i]);
+}
 
 void SigmoidInPlace(float* v, int64_t n) {
   if (HasAvx2Fma()) {

@@ -1,4 +1,5 @@
-// Vectorized float sigmoid and tanh over arrays, for the fast recurrent kernels.
+// Vectorized float exp, sigmoid and tanh over arrays, for the fast paths of the reference
+// kernels (LSTM, Softmax).
 //
 // AVX2+FMA where the CPU has it (a degree-6 polynomial for exp on a range-reduced argument, as in
 // Cephes' expf: within 2 ulp of std::exp over [-87, 88]); std::exp / std::tanh otherwise. Both
@@ -10,6 +11,10 @@
 #include <cstdint>
 
 namespace edgerun {
+
+// v[i] = exp(v[i]) for i < n; 0 below -87.3 (where exp leaves float's normal range), +inf above
+// 88.7.
+void ExpInPlace(float* v, int64_t n);
 
 // v[i] = 1 / (1 + exp(-v[i])) for i < n.
 void SigmoidInPlace(float* v, int64_t n);
