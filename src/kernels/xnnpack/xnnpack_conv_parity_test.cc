@@ -600,8 +600,9 @@ TEST(XnnpackConvParityTest, Conv1dGemmSweepAndFusedPool) {
   }
 }
 
-// (x - mean) * inv_std / k + bias per channel, as models normalize raw inputs in the graph: one
-// channel-op step for the whole chain (xnnpack_channel_ops.h), in the graph's order.
+// (x - mean) * inv_std / k + bias per channel, as CNNs normalize raw inputs in the graph: one
+// channel-op step for the whole chain (xnnpack_channel_ops.h), in the graph's order. The 1x1
+// convolution at the end makes the graph's plans channels-last (PlainLayoutGraph).
 TEST(XnnpackConvParityTest, ChannelOpChains) {
   const int64_t before = xnn::ChannelOpSteps();
   for (const Shape& x : {Shape{1, 3, 256}, Shape{2, 5, 4, 3}, Shape{4, 7}}) {
@@ -626,7 +627,15 @@ TEST(XnnpackConvParityTest, ChannelOpChains) {
         mb.Node("Div", {"b", "two"}, {"d"});
         mb.Node("Add", {"d", "shift"}, {"e"});
       }
-      mb.Node("Relu", {"e"}, {"y"});
+      if (rank >= 3) {
+        std::vector<int64_t> wshape(rank, 1);
+        wshape[0] = wshape[1] = c;
+        Weights(mb, "w", wshape, 8);
+        mb.Node("Relu", {"e"}, {"r"});
+        mb.Node("Conv", {"r", "w"}, {"y"});
+      } else {
+        mb.Node("Relu", {"e"}, {"y"});
+      }
       SCOPED_TRACE("rank " + std::to_string(rank) + (k_first ? " constant first" : ""));
       ParityOptions o;
       o.expect_partitions = 1;
@@ -639,11 +648,25 @@ TEST(XnnpackConvParityTest, ChannelOpChains) {
     mb.Input("x", kFloat, {1, 4, 9}).Output("y", kFloat, {-1, -1, -1}).Output("a", kFloat, {-1, -1, -1});
     Weights(mb, "mean", {4, 1}, 5);
     Weights(mb, "scale", {4, 1}, 6);
+    Weights(mb, "w", {4, 4, 1}, 7);
     mb.Node("Sub", {"x", "mean"}, {"a"});
-    mb.Node("Mul", {"a", "scale"}, {"y"});
+    mb.Node("Mul", {"a", "scale"}, {"m"});
+    mb.Node("Conv", {"m", "w"}, {"y"});
     const int64_t mid = xnn::ChannelOpSteps();
     ExpectParity(mb.Bytes(), {RandomInput("x", {1, 4, 9}, 7)});
     EXPECT_EQ(xnn::ChannelOpSteps() - mid, 2);
+  }
+  {  // Plain layout (no feature maps in the graph): constants along the last axis of [N, T, D]
+     // (a transformer's affine after a normalization) chain the same way.
+    ModelBuilder mb;
+    mb.Input("x", kFloat, {1, 6, 8}).Output("y", kFloat, {-1, -1, -1});
+    Weights(mb, "gamma", {8}, 9);
+    Weights(mb, "beta", {1, 1, 8}, 10);
+    mb.Node("Mul", {"x", "gamma"}, {"a"});
+    mb.Node("Add", {"a", "beta"}, {"y"});
+    const int64_t mid = xnn::ChannelOpSteps();
+    ExpectParity(mb.Bytes(), {RandomInput("x", {1, 6, 8}, 8)}, {.expect_partitions = 1});
+    EXPECT_EQ(xnn::ChannelOpSteps() - mid, 1);
   }
 }
 

@@ -1,5 +1,6 @@
 // Gemm and MatMul with a constant 2D B on XNNPACK's fully connected operator. The activation must
-// be a plain (rank <= 2) value; alpha scales the weights and beta the bias (C of shape [], [1],
+// be stored in ONNX order (rank <= 2, or any rank in plans with the plain layout, whose leading
+// dims are the operator's batch); alpha scales the weights and beta the bias (C of shape [], [1],
 // [N] or [1, N]).
 #include "kernels/xnnpack/xnnpack_mappers.h"
 
@@ -16,7 +17,7 @@ bool BiasShapeOk(const Tensor& c, int64_t n) {
 
 }  // namespace
 
-bool ClaimDense(const ir::Graph& g, const ir::Node& n) {
+bool ClaimDense(const ir::Graph& g, const ir::Node& n, bool plain) {
   const bool gemm = n.op_type == "Gemm";
   if (!gemm && n.op_type != "MatMul") return false;
   if (!n.HasInput(0) || !n.HasInput(1) || n.outputs.size() != 1) return false;
@@ -34,7 +35,7 @@ bool ClaimDense(const ir::Graph& g, const ir::Node& n) {
     }
     return true;
   }
-  return n.inputs.size() == 2 && (rank < 0 || rank == 1 || rank == 2);
+  return n.inputs.size() == 2 && (rank < 0 || rank == 1 || rank == 2 || (plain && rank > 2));
 }
 
 Status MapDense(BuildContext& ctx, const ir::Node& n) {
@@ -43,8 +44,9 @@ Status MapDense(BuildContext& ctx, const ir::Node& n) {
   EDGERUN_ASSIGN_OR_RETURN(a, ctx.Input(n, 0));
   const Value av = plan.value(a);
   const bool gemm = n.op_type == "Gemm";
-  if (av.shape.empty() || av.shape.size() > 2 || !av.dense() || (gemm && av.shape.size() != 2)) {
-    return Unsupported(n.Describe() + ": needs a dense rank-1 or rank-2 activation");
+  if (av.shape.empty() || (av.shape.size() > 2 && av.channels_last) || !av.dense() ||
+      (gemm && av.shape.size() != 2)) {
+    return Unsupported(n.Describe() + ": needs a dense activation in ONNX order (rank <= 2, or a plain-layout plan)");
   }
   const Tensor& b = *ctx.Constant(n, 1);
   const bool trans_b = gemm && n.GetInt("transB", 0) != 0;

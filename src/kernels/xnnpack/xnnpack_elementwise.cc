@@ -65,7 +65,7 @@ Result<Shape> Broadcast(const Shape& a, const Shape& b) {
 
 }  // namespace
 
-bool ClaimElementwise(const ir::Graph& g, const ir::Node& n) {
+bool ClaimElementwise(const ir::Graph& g, const ir::Node& n, bool plain) {
   const std::string& op = n.op_type;
   if (n.outputs.size() != 1 || !n.HasInput(0)) return false;
   if (IsBinary(op)) {
@@ -76,7 +76,7 @@ bool ClaimElementwise(const ir::Graph& g, const ir::Node& n) {
       if (!FloatOrUnknown(g, in)) return false;
     }
     // A constant operand must not raise the rank past a layout-sensitive (>= 3) value's.
-    if (ca || cb) {
+    if ((ca || cb) && !plain) {
       const Tensor& t = g.initializers.at(n.inputs[ca ? 0 : 1]);
       const int other = KnownRank(g, n.inputs[ca ? 1 : 0]);
       if (other >= 0 && t.rank() > other && t.rank() >= 3) return false;
@@ -144,7 +144,9 @@ Status MapElementwise(BuildContext& ctx, const ir::Node& n) {
   auto operand = [&](int v, const Tensor* c) -> Result<int> {
     if (c) return AddConstant(ctx, *c, out.size());
     const size_t r = ctx.plan.value(v).shape.size();
-    if (r != out.size() && (r >= 3 || out.size() >= 3)) return Unsupported(n.Describe() + ": operand ranks differ across layouts");
+    if (r != out.size() && (r >= 3 || out.size() >= 3) && !ctx.plan.plain()) {
+      return Unsupported(n.Describe() + ": operand ranks differ across layouts");
+    }
     return v;
   };
   int a, b;

@@ -102,7 +102,7 @@ int AddConstant(BuildContext& ctx, const Tensor& t, size_t rank) {
   shape.insert(shape.end(), t.shape().begin(), t.shape().end());
   std::vector<float>& data = ctx.plan.NewConstant(static_cast<size_t>(t.numel()));
   const float* src = t.data<float>();
-  if (shape.size() < 3) {
+  if (shape.size() < 3 || ctx.plan.plain()) {
     std::copy(src, src + t.numel(), data.begin());
   } else {
     // [N, C, S] -> [N, S, C] with S the product of the spatial dims.
@@ -220,7 +220,16 @@ bool GraphFacts::Describes(const ir::Graph& g) const {
   return &g == &graph_ && g.nodes.size() == num_nodes_ && Fingerprint(g) == fingerprint_;
 }
 
-GraphFacts::GraphFacts(const ir::Graph& g) : graph_(g), num_nodes_(g.nodes.size()), fingerprint_(Fingerprint(g)) {
+bool PlainLayoutGraph(const ir::Graph& g) {
+  static const std::set<std::string> kNhwcOps = {"Conv", "FusedConv", "MaxPool", "AveragePool", "GlobalAveragePool"};
+  for (const ir::Node& n : g.nodes) {
+    if (kNhwcOps.count(n.op_type) > 0) return false;
+  }
+  return true;
+}
+
+GraphFacts::GraphFacts(const ir::Graph& g)
+    : graph_(g), num_nodes_(g.nodes.size()), fingerprint_(Fingerprint(g)), plain_(PlainLayoutGraph(g)) {
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     for (const auto& o : g.nodes[i].outputs) {
       if (!o.empty()) producer_[o] = i;
@@ -274,7 +283,9 @@ bool ClaimNode(const ir::Graph& g, const ir::Node& n, GraphFacts& facts) {
   }
   if (n.domain == "com.edgerun") return n.op_type == "FusedConv" && ClaimConv(g, n);
   if (!n.domain.empty() && n.domain != "ai.onnx") return false;
-  return ClaimConv(g, n) || ClaimPool(g, n) || ClaimElementwise(g, n) || ClaimDense(g, n) || ClaimShapeOp(g, n);
+  const bool plain = facts.plain();
+  return ClaimConv(g, n) || ClaimPool(g, n) || ClaimElementwise(g, n, plain) || ClaimDense(g, n, plain) ||
+         ClaimShapeOp(g, n, plain);
 }
 
 Status MapNode(BuildContext& ctx, const ir::Node& n) {

@@ -58,16 +58,23 @@ bool IsFloatInitializer(const ir::Graph& g, const std::string& name);
 // Rank declared for `name` in the graph's inputs/outputs/value_infos, or -1 when unknown.
 int KnownRank(const ir::Graph& g, const std::string& name);
 
-// Per family: claim tests and mappers.
+// The layout of a graph's plans (Plan::SetPlainLayout): channels-last for values of rank >= 3 when
+// the graph has a node the provider runs in NHWC (Conv, FusedConv, MaxPool, AveragePool,
+// GlobalAveragePool), else ONNX's own order ("plain"): models without feature maps, such as
+// transformers and recurrent-free sequence models over [N, T, D] values whose last axis holds the
+// features, then keep MatMul, Softmax and Reshape on that axis in XNNPACK.
+bool PlainLayoutGraph(const ir::Graph& g);
+
+// Per family: claim tests and mappers. `plain`: the graph's plans use the plain layout.
 bool ClaimConv(const ir::Graph& g, const ir::Node& n);        // Conv, FusedConv
 Status MapConv(BuildContext& ctx, const ir::Node& n);
 bool ClaimPool(const ir::Graph& g, const ir::Node& n);        // MaxPool, AveragePool, GlobalAveragePool
 Status MapPool(BuildContext& ctx, const ir::Node& n);
-bool ClaimElementwise(const ir::Graph& g, const ir::Node& n); // Add/Sub/Mul/Div, Relu, Clip, Sigmoid, ...
+bool ClaimElementwise(const ir::Graph& g, const ir::Node& n, bool plain);  // Add/Sub/Mul/Div, Relu, Clip, Sigmoid, ...
 Status MapElementwise(BuildContext& ctx, const ir::Node& n);
-bool ClaimDense(const ir::Graph& g, const ir::Node& n);       // Gemm, MatMul
+bool ClaimDense(const ir::Graph& g, const ir::Node& n, bool plain);        // Gemm, MatMul
 Status MapDense(BuildContext& ctx, const ir::Node& n);
-bool ClaimShapeOp(const ir::Graph& g, const ir::Node& n);     // Flatten, Reshape, Concat, Pad, Softmax
+bool ClaimShapeOp(const ir::Graph& g, const ir::Node& n, bool plain);      // Flatten, Reshape, Concat, Pad, Softmax
 Status MapShapeOp(BuildContext& ctx, const ir::Node& n);
 
 // Element types of a graph's values as far as claims need them: a value is known float32 when it
@@ -80,6 +87,7 @@ class GraphFacts {
   // True when `g` is (still) the graph these facts describe.
   bool Describes(const ir::Graph& g) const;
   bool IsFloat(const std::string& name);
+  bool plain() const { return plain_; }  // PlainLayoutGraph(graph())
 
  private:
   bool IsFloatAt(const std::string& name, int depth);
@@ -89,6 +97,7 @@ class GraphFacts {
   std::map<std::string, size_t> producer_;
   std::map<std::string, DataType> declared_;
   std::map<std::string, bool> memo_;
+  bool plain_ = false;
 };
 
 // Dispatch over the families above; every tensor input that is not an initializer must be

@@ -111,11 +111,21 @@ TEST(XnnpackParityTest, ConcatSoftmaxPadFlattenReshape) {
       mb.Node("Softmax", {"x"}, {"y"});
       ExpectParity(mb.Bytes(), {RandomInput("x", {3, 10}, 3)});
     }
-    ModelBuilder mb(13);
-    mb.Input("x", kFloat, {2, 6, 3, 4}).Output("y", kFloat, {-1, -1, -1, -1});
-    auto& sm = mb.Node("Softmax", {"x"}, {"y"});
-    AttrInt(sm, "axis", 1);
-    ExpectParity(mb.Bytes(), {RandomInput("x", {2, 6, 3, 4}, 3)});
+    {  // Over channels after a convolution (channels-last plans: the channel axis is physically last).
+      ModelBuilder mb(13);
+      mb.Input("x", kFloat, {2, 6, 3, 4}).Output("y", kFloat, {-1, -1, -1, -1});
+      Weights(mb, "w", {6, 6, 1, 1}, 4);
+      mb.Node("Conv", {"x", "w"}, {"c"});
+      auto& sm = mb.Node("Softmax", {"c"}, {"y"});
+      AttrInt(sm, "axis", 1);
+      ExpectParity(mb.Bytes(), {RandomInput("x", {2, 6, 3, 4}, 3)}, {.expect_partitions = 1});
+    }
+    {  // Over the last axis of a 4D value in a graph without feature maps (plain layout).
+      ModelBuilder mb(13);
+      mb.Input("x", kFloat, {2, 6, 3, 4}).Output("y", kFloat, {-1, -1, -1, -1});
+      mb.Node("Softmax", {"x"}, {"y"});
+      ExpectParity(mb.Bytes(), {RandomInput("x", {2, 6, 3, 4}, 3)}, {.expect_partitions = 1});
+    }
   }
   {  // Pad (constant) with a value, opset 13 inputs.
     ModelBuilder mb;
@@ -172,6 +182,35 @@ TEST(XnnpackParityTest, ChainIsOnePartition) {
   ExpectParity(bytes, {RandomInput("x", {1, 3, 9, 7}, 1)}, {.expect_partitions = 1});
   ExpectParity(bytes, {RandomInput("x", {1, 3, 9, 7}, 1)}, {.optimization = "all", .expect_partitions = 1});
   ExpectParity(bytes, {RandomInput("x", {1, 3, 9, 7}, 1)}, {.threads = 2, .expect_partitions = 1});
+}
+
+// A graph without feature maps keeps ONNX's layout in its plans (PlainLayoutGraph): an attention
+// block over [N, T, D] (MatMul on rank-3 activations, Reshape to heads, Softmax over the last
+// axis, residual Add with a rank-broadcast bias) is one partition, on 1 and 2 threads.
+TEST(XnnpackParityTest, PlainLayoutAttentionBlockIsOnePartition) {
+  ModelBuilder mb(13);
+  mb.Input("x", kFloat, {2, 10, 8}).Output("y", kFloat, {-1, -1, -1});
+  Weights(mb, "wq", {8, 12}, 1);
+  Weights(mb, "bq", {12}, 2);
+  Weights(mb, "wo", {12, 8}, 3);
+  Weights(mb, "g", {1, 1, 8}, 4);
+  Int64Initializer(mb, "heads", {2, 10, 3, 4});
+  Int64Initializer(mb, "flat", {2, 10, 12});
+  mb.Node("MatMul", {"x", "wq"}, {"q"});
+  mb.Node("Add", {"q", "bq"}, {"qb"});
+  mb.Node("Reshape", {"qb", "heads"}, {"h"});
+  mb.Node("Softmax", {"h"}, {"p"});
+  mb.Node("Reshape", {"p", "flat"}, {"f"});
+  mb.Node("MatMul", {"f", "wo"}, {"o"});
+  mb.Node("Mul", {"o", "g"}, {"og"});
+  mb.Node("Add", {"og", "x"}, {"y"});
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    ParityOptions o;
+    o.threads = threads;
+    o.expect_partitions = 1;
+    ExpectParity(mb.Bytes(), {RandomInput("x", {2, 10, 8}, 5)}, o);
+  }
 }
 
 TEST(XnnpackParityTest, ShapeChangeReplans) {

@@ -26,7 +26,12 @@ bool Verbose() {
 int64_t FallbackRuns() { return g_fallback_runs.load(); }
 
 PartitionKernel::PartitionKernel(const ir::Graph& graph, const Partition& partition, pthreadpool_t pool)
-    : graph_(graph), nodes_(partition.nodes), inputs_(partition.inputs), outputs_(partition.outputs), pool_(pool) {
+    : graph_(graph),
+      nodes_(partition.nodes),
+      inputs_(partition.inputs),
+      outputs_(partition.outputs),
+      pool_(pool),
+      plain_(PlainLayoutGraph(graph)) {
   for (const ir::Node* n : nodes_) {
     for (const auto& in : n->inputs) {
       if (!in.empty()) ++uses_[in];
@@ -61,6 +66,7 @@ Result<std::unique_ptr<Kernel>> PartitionKernel::Create(const ir::Graph& graph, 
 Result<std::unique_ptr<Plan>> PartitionKernel::BuildPlan(const KernelContext& ctx) const {
   auto plan = std::make_unique<Plan>();
   plan->SetOneDnn(onednn_);
+  plan->SetPlainLayout(plain_);
   BuildContext bc{graph_, *plan, {}, uses_, std::set<std::string>(outputs_.begin(), outputs_.end()), {}, {}};
   std::vector<int> ins, outs;
   for (size_t i = 0; i < inputs_.size(); ++i) {

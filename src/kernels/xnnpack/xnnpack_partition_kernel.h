@@ -44,6 +44,7 @@ class PartitionKernel final : public Kernel {
   std::map<std::string, int> uses_;
   pthreadpool_t pool_;
   std::shared_ptr<OneDnnRuntime> onednn_;  // nullptr: convolutions run on XNNPACK
+  bool plain_ = false;                      // the graph's plans use the plain layout
   KernelRegistry registry_;                 // before fallback_, which uses it
   std::unique_ptr<GraphExecutor> fallback_;
 

@@ -65,7 +65,7 @@ Plan::~Plan() {
 int Plan::AddValue(const Shape& shape) {
   Value v;
   v.shape = shape;
-  v.channels_last = shape.size() >= 3;
+  v.channels_last = !plain_ && shape.size() >= 3;
   v.buffer = static_cast<int>(buffer_size_.size());
   buffer_size_.push_back(static_cast<size_t>(ShapeSize(shape)));
   v.stride = static_cast<size_t>(v.channels());
@@ -76,7 +76,7 @@ int Plan::AddValue(const Shape& shape) {
 int Plan::AddAlias(int source, const Shape& shape) {
   Value v;
   v.shape = shape;
-  v.channels_last = shape.size() >= 3;
+  v.channels_last = !plain_ && shape.size() >= 3;
   v.buffer = value(source).buffer;
   v.offset = value(source).offset;
   v.stride = static_cast<size_t>(v.channels());
@@ -105,7 +105,7 @@ std::vector<float>& Plan::NewConstant(size_t n, bool read_at_run) {
 int Plan::AddConstantValue(const Shape& shape, const std::vector<float>& physical) {
   Value v;
   v.shape = shape;
-  v.channels_last = shape.size() >= 3;
+  v.channels_last = !plain_ && shape.size() >= 3;
   v.stride = static_cast<size_t>(v.channels());
   v.constant = physical.data();
   values_.push_back(std::move(v));

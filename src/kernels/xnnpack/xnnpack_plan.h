@@ -3,8 +3,9 @@
 // that concat slices can be written in place), and the buffers they run on.
 //
 // Layout: inside a plan every value of rank >= 3 is stored channels-last ([N, spatial..., C]);
-// values of rank <= 2 are stored as ONNX lays them out. Conversions happen only at the plan's
-// inputs and outputs.
+// values of rank <= 2 are stored as ONNX lays them out. Plans of graphs without feature maps use
+// the plain layout instead (SetPlainLayout): every value in ONNX order. Conversions happen only
+// at the plan's inputs and outputs.
 //
 // Building: the op mappers (xnnpack_mappers.h) add values and steps; Finalize() creates the
 // operators (packing weights), assigns buffers by liveness and sets every operator up once.
@@ -102,6 +103,10 @@ class Plan {
   pthreadpool_t pool() const { return pool_; }
   // oneDNN engine/stream for convolutions (nullptr: every step runs on XNNPACK). Set before mapping.
   void SetOneDnn(std::shared_ptr<OneDnnRuntime> rt) { onednn_ = std::move(rt); }
+  // Plain layout: values of every rank are stored in ONNX order (set before adding values; the
+  // graph's choice, PlainLayoutGraph in xnnpack_mappers.h).
+  void SetPlainLayout(bool plain) { plain_ = plain; }
+  bool plain() const { return plain_; }
   const std::shared_ptr<OneDnnRuntime>& onednn() const { return onednn_; }
 
   // Marks plan inputs/outputs, in partition order.
@@ -132,6 +137,7 @@ class Plan {
   std::vector<int> outputs_;
   pthreadpool_t pool_ = nullptr;
   std::shared_ptr<OneDnnRuntime> onednn_;
+  bool plain_ = false;
   size_t scratch_bytes_ = 0;
   std::unique_ptr<unsigned char[]> scratch_;
 };

@@ -222,7 +222,7 @@ Status MapSoftmax(BuildContext& ctx, const ir::Node& n) {
 
 }  // namespace
 
-bool ClaimShapeOp(const ir::Graph& g, const ir::Node& n) {
+bool ClaimShapeOp(const ir::Graph& g, const ir::Node& n, bool plain) {
   const std::string& op = n.op_type;
   if (n.outputs.size() != 1 || !n.HasInput(0) || g.IsInitializer(n.inputs[0])) return false;
   const int rank = KnownRank(g, n.inputs[0]);
@@ -230,7 +230,7 @@ bool ClaimShapeOp(const ir::Graph& g, const ir::Node& n) {
   auto last_axis = [&](int64_t axis, bool rank4_ok) {
     if (rank < 0) return true;
     axis = NormalizeAxis(axis, static_cast<size_t>(rank));
-    return rank >= 3 ? (rank4_ok && axis == 1) : axis == rank - 1;
+    return rank >= 3 && !plain ? (rank4_ok && axis == 1) : axis == rank - 1;
   };
   if (op == "Flatten") return n.inputs.size() == 1;
   if (op == "Softmax") return n.inputs.size() == 1 && last_axis(n.GetInt("axis", n.opset < 13 ? 1 : -1), true);
