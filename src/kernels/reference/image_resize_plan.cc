@@ -218,7 +218,70 @@ void ForEachOutput(const Shape& shape, Fn&& fn) {
 
 }  // namespace
 
+bool ApplyResize2dF32(const ResizeOptions& opt, const std::vector<ResizeAxisTaps>& taps, const Tensor& x, Tensor* y) {
+  const size_t rank = taps.size();
+  if (x.dtype() != DataType::kFloat || opt.mode == ResizeMode::kNearest || rank < 2 ||
+      rank != static_cast<size_t>(x.rank()) || y->numel() == 0) {
+    return false;
+  }
+  const Shape& in_shape = x.shape();
+  const Shape& out_shape = y->shape();
+  for (size_t d = 0; d + 2 < rank; ++d) {  // leading axes: identity
+    const ResizeAxisTaps& t = taps[d];
+    if (out_shape[d] != in_shape[d]) return false;
+    const int64_t stride = ShapeSize(Shape(in_shape.begin() + static_cast<std::ptrdiff_t>(d) + 1, in_shape.end()));
+    for (int64_t o = 0; o < out_shape[d]; ++o) {
+      const auto k = static_cast<size_t>(t.begin[static_cast<size_t>(o)]);
+      if (t.begin[static_cast<size_t>(o) + 1] != t.begin[static_cast<size_t>(o)] + 1 || t.weight[k] != 1.0 ||
+          t.offset[k] != o * stride || t.outside[static_cast<size_t>(o)]) {
+        return false;
+      }
+    }
+  }
+  const ResizeAxisTaps& th = taps[rank - 2];
+  const ResizeAxisTaps& tw = taps[rank - 1];
+  for (uint8_t o : th.outside) {
+    if (o) return false;
+  }
+  for (uint8_t o : tw.outside) {
+    if (o) return false;
+  }
+  const int64_t ih = in_shape[rank - 2], iw = in_shape[rank - 1], oh = out_shape[rank - 2], ow = out_shape[rank - 1];
+  const int64_t planes = ShapeSize(out_shape) / (oh * ow);
+  // Column taps as float weights (per-thread scratch that only grows).
+  thread_local std::vector<float> wx;
+  wx.resize(std::max(wx.size(), tw.weight.size()));
+  for (size_t k = 0; k < tw.weight.size(); ++k) wx[k] = static_cast<float>(tw.weight[k]);
+  const float* in = x.data<float>();
+  float* out = y->data<float>();
+  for (int64_t p = 0; p < planes; ++p) {
+    const float* plane = in + p * ih * iw;
+    for (int64_t oy = 0; oy < oh; ++oy) {
+      float* row = out + (p * oh + oy) * ow;
+      std::fill(row, row + ow, 0.0f);
+      for (int64_t ky = th.begin[static_cast<size_t>(oy)]; ky < th.begin[static_cast<size_t>(oy) + 1]; ++ky) {
+        const float wy = static_cast<float>(th.weight[static_cast<size_t>(ky)]);
+        const float* src = plane + th.offset[static_cast<size_t>(ky)];  // the input row (offset = index * iw)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          float acc = 0.0f;
+          for (int64_t kx = tw.begin[static_cast<size_t>(ox)]; kx < tw.begin[static_cast<size_t>(ox) + 1]; ++kx) {
+            acc += wx[static_cast<size_t>(kx)] * src[tw.offset[static_cast<size_t>(kx)]];
+          }
+          row[ox] += wy * acc;
+        }
+      }
+    }
+  }
+  return true;
+}
+
 Status ApplyResize(const ResizeOptions& opt, const std::vector<ResizeAxisTaps>& taps, const Tensor& x, Tensor* y) {
+  if (ApplyResize2dF32(opt, taps, x, y)) return Status::Ok();
+  return ApplyResizeGeneric(opt, taps, x, y);
+}
+
+Status ApplyResizeGeneric(const ResizeOptions& opt, const std::vector<ResizeAxisTaps>& taps, const Tensor& x,
+                          Tensor* y) {
   if (y->numel() == 0) return Status::Ok();
   if (x.rank() == 0) {
     return DispatchBySize(x.dtype(), "Resize", [&]<typename T>() -> Status {

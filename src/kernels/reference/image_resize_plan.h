@@ -66,8 +66,19 @@ struct ResizeAxisTaps {
 
 ResizeAxisTaps ComputeResizeAxisTaps(const ResizeOptions& opt, const ResizeAxis& axis, int64_t stride);
 
-// Computes y (already allocated with the output shape and x's dtype) from x.
+// Computes y (already allocated with the output shape and x's dtype) from x. Float linear and
+// cubic resizes of the last two axes take ApplyResize2dF32 (below); everything else the generic
+// double-precision walk, ApplyResizeGeneric.
 Status ApplyResize(const ResizeOptions& opt, const std::vector<ResizeAxisTaps>& taps, const Tensor& x,
                    Tensor* y);
+Status ApplyResizeGeneric(const ResizeOptions& opt, const std::vector<ResizeAxisTaps>& taps, const Tensor& x,
+                          Tensor* y);
+
+// The float fast path: when x is float, the mode linear or cubic, every axis but the last two
+// kept as is (one tap of weight 1 per output index, out == in) and no output of the last two
+// extrapolated, computes each plane as rows of float multiply-adds over the two axes' taps
+// (weights rounded to float) and returns true; else returns false and leaves y untouched.
+// Checked against ApplyResizeGeneric in image_resize_test.cc.
+bool ApplyResize2dF32(const ResizeOptions& opt, const std::vector<ResizeAxisTaps>& taps, const Tensor& x, Tensor* y);
 
 }  // namespace edgerun

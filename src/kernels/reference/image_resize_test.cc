@@ -3,6 +3,12 @@
 // test cases for those features.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/reference/image_resize_plan.h"
 #include "kernels/reference/kernel_test_util.h"
 
 namespace edgerun {
@@ -42,6 +48,79 @@ TEST(ResizeTest, CubicAntialiasScalesAndSizes) {
   ExpectNear(Values<float>((*sizes)[0]),
              {1.7750092f, 3.1200073f, 4.4650054f, 7.1550016f, 8.5f, 9.844998f, 12.534994f, 13.8799925f, 15.224991f},
              kResizeTol);
+}
+
+// The float fast path of the last two axes against the double-precision walk, over modes,
+// coordinate transformations, antialiasing, exclude_outside, up- and downscaling and ranks; and
+// the cases it must decline (a leading axis resized, extrapolated outputs, nearest, non-float).
+TEST(ResizeTest, FloatFastPathMatchesTheGenericWalk) {
+  struct Case {
+    ResizeMode mode;
+    ResizeCoordMode coord;
+    bool antialias, exclude;
+    Shape in, out;
+  };
+  const Case cases[] = {
+      {ResizeMode::kLinear, ResizeCoordMode::kHalfPixel, false, false, {1, 1, 28, 28}, {1, 1, 96, 96}},
+      {ResizeMode::kLinear, ResizeCoordMode::kAlignCorners, false, false, {2, 3, 5, 7}, {2, 3, 11, 4}},
+      {ResizeMode::kLinear, ResizeCoordMode::kAsymmetric, false, false, {3, 9, 6}, {3, 4, 13}},
+      {ResizeMode::kLinear, ResizeCoordMode::kPytorchHalfPixel, false, false, {1, 2, 1, 5}, {1, 2, 1, 9}},
+      {ResizeMode::kLinear, ResizeCoordMode::kHalfPixel, true, false, {1, 2, 16, 12}, {1, 2, 5, 7}},
+      {ResizeMode::kCubic, ResizeCoordMode::kHalfPixel, false, true, {1, 2, 6, 8}, {1, 2, 13, 5}},
+      {ResizeMode::kCubic, ResizeCoordMode::kAlignCorners, true, false, {2, 1, 2, 9, 10}, {2, 1, 2, 4, 3}},
+      {ResizeMode::kLinear, ResizeCoordMode::kHalfPixel, false, false, {7, 9}, {14, 3}},
+  };
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> dist(-2.0f, 2.0f);
+  for (const Case& k : cases) {
+    SCOPED_TRACE(ShapeToString(k.in) + " -> " + ShapeToString(k.out));
+    ResizeOptions opt;
+    opt.mode = k.mode, opt.coord = k.coord, opt.antialias = k.antialias, opt.exclude_outside = k.exclude;
+    Tensor x = Tensor::Create(DataType::kFloat, k.in).value();
+    for (int64_t i = 0; i < x.numel(); ++i) x.data<float>()[i] = dist(rng);
+    std::vector<ResizeAxisTaps> taps;
+    int64_t stride = ShapeSize(k.in);
+    for (size_t d = 0; d < k.in.size(); ++d) {
+      stride /= k.in[d];
+      ResizeAxis a;
+      a.in = k.in[d], a.out = k.out[d];
+      a.scale = static_cast<double>(k.out[d]) / static_cast<double>(k.in[d]);
+      a.out_float = static_cast<double>(k.out[d]);
+      taps.push_back(ComputeResizeAxisTaps(opt, a, stride));
+    }
+    Tensor fast = Tensor::Create(DataType::kFloat, k.out).value();
+    Tensor ref = Tensor::Create(DataType::kFloat, k.out).value();
+    ASSERT_TRUE(ApplyResize2dF32(opt, taps, x, &fast));
+    ASSERT_TRUE(ApplyResizeGeneric(opt, taps, x, &ref).ok());
+    const std::vector<float> a = Values<float>(ref), b = Values<float>(fast);
+    for (size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 2e-6f + 2e-6f * std::fabs(a[i])) << "element " << i;
+  }
+  // Declined: a leading axis resized, nearest, and extrapolated outputs of tf_crop_and_resize.
+  ResizeOptions lin;
+  lin.mode = ResizeMode::kLinear;
+  auto taps_of = [](const ResizeOptions& opt, const Shape& in, const Shape& out, double roi_start) {
+    std::vector<ResizeAxisTaps> taps;
+    int64_t stride = ShapeSize(in);
+    for (size_t d = 0; d < in.size(); ++d) {
+      stride /= in[d];
+      ResizeAxis a;
+      a.in = in[d], a.out = out[d];
+      a.scale = static_cast<double>(out[d]) / static_cast<double>(in[d]);
+      a.out_float = static_cast<double>(out[d]);
+      a.roi_start = roi_start, a.roi_end = 1.0 + roi_start;
+      taps.push_back(ComputeResizeAxisTaps(opt, a, stride));
+    }
+    return taps;
+  };
+  Tensor x = F32({2, 3, 4}, Iota(24, 1.0f));
+  Tensor y = Tensor::Create(DataType::kFloat, {4, 3, 4}).value();
+  EXPECT_FALSE(ApplyResize2dF32(lin, taps_of(lin, {2, 3, 4}, {4, 3, 4}, 0.0), x, &y));
+  ResizeOptions nearest;
+  Tensor y2 = Tensor::Create(DataType::kFloat, {2, 6, 8}).value();
+  EXPECT_FALSE(ApplyResize2dF32(nearest, taps_of(nearest, {2, 3, 4}, {2, 6, 8}, 0.0), x, &y2));
+  ResizeOptions crop = lin;
+  crop.coord = ResizeCoordMode::kTfCropAndResize;
+  EXPECT_FALSE(ApplyResize2dF32(crop, taps_of(crop, {2, 3, 4}, {2, 6, 8}, 0.5), x, &y2));
 }
 
 TEST(ResizeTest, CropAndResizeWithAxesInEitherOrder) {
