@@ -238,7 +238,7 @@ TEST(RnnTest, FastLstmLeavesBadInputsToTheReference) {
             StatusCode::kInvalidArgument);
 }
 
-TEST(VectorMathTest, ExpSigmoidAndTanhMatchTheLibrary) {
+TEST(VectorMathTest, ExpErfSigmoidAndTanhMatchTheLibrary) {
   std::vector<float> xs;
   for (int i = -200000; i <= 200000; ++i) xs.push_back(static_cast<float>(i) * 5e-4f);  // [-100, 100]
   for (float v : {1e-30f, -1e-30f, 1e-8f, -3e-6f, 0.6249f, 0.6251f, -0.625f, 87.0f, -87.0f, 1e30f, -1e30f}) xs.push_back(v);
@@ -270,6 +270,22 @@ TEST(VectorMathTest, ExpSigmoidAndTanhMatchTheLibrary) {
     worst_e = std::max(worst_e, std::fabs(e[i] - want) / want);
   }
   EXPECT_LT(worst_e, 1e-6) << "exp";
+  std::vector<float> er;
+  for (int i = -60000; i <= 60000; ++i) er.push_back(static_cast<float>(i) * 1e-4f);  // [-6, 6]
+  for (float v : {1e-30f, -1e-20f, 0.4999f, 0.5f, -0.5001f, 30.0f, -1e30f}) er.push_back(v);
+  er.push_back(inf);
+  er.push_back(-inf);
+  const std::vector<float> erx = er;
+  ErfInPlace(er.data(), static_cast<int64_t>(er.size()));
+  double worst_erf = 0;
+  for (size_t i = 0; i < erx.size(); ++i) {
+    const double want = std::erf(static_cast<double>(erx[i]));
+    worst_erf = std::max(worst_erf, std::fabs(er[i] - want) / std::max(std::fabs(want), 1e-30));
+  }
+  EXPECT_LT(worst_erf, 1e-6) << "erf";
+  std::vector<float> erf_nan(9, std::numeric_limits<float>::quiet_NaN());
+  ErfInPlace(erf_nan.data(), 9);
+  for (float v : erf_nan) EXPECT_TRUE(std::isnan(v));
   std::vector<float> edge = {-1000.0f, -88.0f, 89.0f, 1000.0f, -inf, inf, std::numeric_limits<float>::quiet_NaN(), 0.0f, 1.0f};
   ExpInPlace(edge.data(), static_cast<int64_t>(edge.size()));
   EXPECT_EQ(edge[0], 0.0f);

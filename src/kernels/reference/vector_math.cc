@@ -47,6 +47,43 @@ VMATH_AVX2 void ExpAvx2(float* v, int64_t n) {
   for (; i < n; ++i) v[i] = v[i] < -87.3f ? 0.0f : std::exp(v[i]);
 }
 
+VMATH_AVX2 void ErfAvx2(float* v, int64_t n) {
+  const __m256 one = _mm256_set1_ps(1.0f), half = _mm256_set1_ps(0.5f);
+  const __m256 sign_bit = _mm256_set1_ps(-0.0f);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 x = _mm256_loadu_ps(v + i);
+    const __m256 ax = _mm256_andnot_ps(sign_bit, x);
+    // |x| < 0.5: 2/sqrt(pi) (x - x^3/3 + x^5/10 - x^7/42 + x^9/216 - x^11/1320).
+    const __m256 s = _mm256_mul_ps(x, x);
+    __m256 p = _mm256_set1_ps(-8.5483270e-4f);
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(5.2239776e-3f));
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-2.6866170e-2f));
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(1.1283792e-1f));
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(-3.7612638e-1f));
+    p = _mm256_fmadd_ps(p, s, _mm256_set1_ps(1.1283792f));
+    const __m256 small = _mm256_mul_ps(p, x);
+    // |x| >= 0.5: 1 - t exp(-x^2 + P(t)), with x's sign.
+    const __m256 t = _mm256_div_ps(one, _mm256_fmadd_ps(half, ax, one));
+    __m256 q = _mm256_set1_ps(0.17087277f);
+    q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(-0.82215223f));
+    q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(1.48851587f));
+    q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(-1.13520398f));
+    q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(0.27886807f));
+    q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(-0.18628806f));
+    q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(0.09678418f));
+    q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(0.37409196f));
+    q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(1.00002368f));
+    q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(-1.26551223f));
+    const __m256 erfc = _mm256_mul_ps(t, Exp(_mm256_fnmadd_ps(ax, ax, q)));
+    __m256 big = _mm256_sub_ps(one, erfc);
+    big = _mm256_or_ps(big, _mm256_and_ps(sign_bit, x));
+    const __m256 is_small = _mm256_cmp_ps(ax, half, _CMP_LT_OQ);  // false for NaN
+    _mm256_storeu_ps(v + i, _mm256_blendv_ps(big, small, is_small));
+  }
+  for (; i < n; ++i) v[i] = std::erf(v[i]);
+}
+
 VMATH_AVX2 void SigmoidAvx2(float* v, int64_t n) {
   const __m256 one = _mm256_set1_ps(1.0f);
   int64_t i = 0;
@@ -91,6 +128,14 @@ void ExpInPlace(float* v, int64_t n) {
     return;
   }
   for (int64_t i = 0; i < n; ++i) v[i] = v[i] < -87.3f ? 0.0f : std::exp(v[i]);
+}
+
+void ErfInPlace(float* v, int64_t n) {
+  if (HasAvx2Fma()) {
+    ErfAvx2(v, n);
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) v[i] = std::erf(v[i]);
 }
 
 void SigmoidInPlace(float* v, int64_t n) {
