@@ -1,6 +1,8 @@
 // Reference LayerNormalization (opset 17: axis, epsilon, stash_type, optional Mean and InvStdDev
 // outputs) and GroupNormalization (opset 18: scale/bias per group; opset 21: per channel).
-// Statistics accumulate in double. Thread-safety: kernels are immutable after creation.
+// Statistics accumulate in double. Float LayerNormalization with Scale and B of the normalized
+// shape (the usual case) normalizes in float after the double statistics (LayerNormF32, norm.h).
+// Thread-safety: kernels are immutable after creation.
 #include <cmath>
 #include <memory>
 #include <string>
@@ -65,11 +67,68 @@ void NormalizeRows(const T* x, T* y, int64_t rows, int64_t len, double epsilon, 
   }
 }
 
+}  // namespace
+
+bool LayerNormF32Applies(const KernelContext& ctx, int64_t axis) {
+  const Tensor& x = ctx.input(0);
+  if (x.dtype() != DataType::kFloat || ctx.output_wanted(1) || ctx.output_wanted(2)) return false;
+  int64_t len = 1;
+  for (int64_t d = axis; d < x.rank(); ++d) len *= x.dim(d);
+  auto coef_ok = [&](size_t i) {
+    if (!ctx.has_input(i)) return i == 2;
+    const Tensor& t = ctx.input(i);
+    if (t.dtype() != DataType::kFloat || t.numel() != len || t.rank() > x.rank() - axis) return false;
+    for (int64_t d = 0; d < t.rank(); ++d) {  // the trailing dims of the normalized shape
+      if (t.dim(d) != x.dim(x.rank() - t.rank() + d)) return false;
+    }
+    return true;
+  };
+  return len > 0 && coef_ok(1) && coef_ok(2);
+}
+
+void LayerNormF32(const KernelContext& ctx, int64_t axis, double epsilon, Tensor* y) {
+  const Tensor& x = ctx.input(0);
+  int64_t len = 1;
+  for (int64_t d = axis; d < x.rank(); ++d) len *= x.dim(d);
+  const int64_t rows = x.numel() / len;
+  const float* s = ctx.input(1).data<float>();
+  const float* b = ctx.has_input(2) ? ctx.input(2).data<float>() : nullptr;
+  const float* src = x.data<float>();
+  float* dst = y->data<float>();
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* xr = src + r * len;
+    float* yr = dst + r * len;
+    double sum = 0;
+    for (int64_t i = 0; i < len; ++i) sum += xr[i];
+    const double mean = sum / static_cast<double>(len);
+    double sq = 0;
+    for (int64_t i = 0; i < len; ++i) {
+      const double d = xr[i] - mean;
+      sq += d * d;
+    }
+    const float m = static_cast<float>(mean);
+    const float inv_std = static_cast<float>(1.0 / std::sqrt(sq / static_cast<double>(len) + epsilon));
+    if (b != nullptr) {
+      for (int64_t i = 0; i < len; ++i) yr[i] = (xr[i] - m) * inv_std * s[i] + b[i];
+    } else {
+      for (int64_t i = 0; i < len; ++i) yr[i] = (xr[i] - m) * inv_std * s[i];
+    }
+  }
+}
+
+namespace {
+
 Status RunLayerNorm(KernelContext& ctx, int64_t axis_attr, double epsilon, DataType stash) {
   if (!ctx.has_input(0) || !ctx.has_input(1)) return InvalidArgument("LayerNormalization needs inputs X and Scale");
   const Tensor& x = ctx.input(0);
   int64_t axis;
   EDGERUN_ASSIGN_OR_RETURN(axis, NormalizeAxis(axis_attr, x.rank()));
+  if (LayerNormF32Applies(ctx, axis)) {
+    Tensor* y;
+    EDGERUN_ASSIGN_OR_RETURN(y, ctx.AllocateOutput(0, x.dtype(), x.shape()));
+    LayerNormF32(ctx, axis, epsilon, y);
+    return Status::Ok();
+  }
   const Shape norm_shape(x.shape().begin() + axis, x.shape().end());
   const int64_t len = ShapeSize(norm_shape);
   const int64_t rows = len == 0 ? 0 : x.numel() / len;
