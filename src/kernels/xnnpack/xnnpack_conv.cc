@@ -137,15 +137,17 @@ Status MapConv(BuildContext& ctx, const ir::Node& n) {
   // 3x3 stride-1 convolutions with enough channels: Winograd (xnnpack_winograd_step.h).
   const bool plain_3x3 = !one_d && group == 1 && geo.kernel[0] == 3 && geo.kernel[1] == 3 && geo.strides[0] == 1 &&
                          geo.strides[1] == 1 && geo.dilations[0] == 1 && geo.dilations[1] == 1;
+  FusedConvOperands operands;
+  operands.weights = w.data<float>();
+  operands.bias = bias ? bias->data<float>() : nullptr;
+  operands.has_z = has_z;
+  operands.lo = act.lo, operands.hi = act.hi;
   if (plain_3x3 && !act.has_unary && WinogradApplies(c, m, geo.out[0], geo.out[1])) {
     WinogradConvParams p;
+    static_cast<FusedConvOperands&>(p) = operands;
     p.c = c, p.m = m;
     p.pad_top = geo.pad_begin[0], p.pad_left = geo.pad_begin[1];
     p.pad_bottom = geo.pad_end[0], p.pad_right = geo.pad_end[1];
-    p.weights = w.data<float>();
-    p.bias = bias ? bias->data<float>() : nullptr;
-    p.has_z = has_z;
-    p.lo = act.lo, p.hi = act.hi;
     ctx.Define(n.outputs[0], AddWinogradConv(plan, n.Describe(), x, z, out_shape, p));
     return Status::Ok();
   }
@@ -153,12 +155,9 @@ Status MapConv(BuildContext& ctx, const ir::Node& n) {
   // Small 1-D convolutions: the in-place GEMM kernel (xnnpack_conv1d_step.h).
   if (one_d && group == 1 && !act.has_unary && Conv1dApplies(c, m, geo.kernel[1], geo.out[1])) {
     Conv1dStepParams p;
+    static_cast<FusedConvOperands&>(p) = operands;
     p.c = c, p.m = m, p.kernel = geo.kernel[1], p.stride = geo.strides[1], p.dilation = geo.dilations[1];
     p.pad_left = geo.pad_begin[1], p.pad_right = geo.pad_end[1];
-    p.weights = w.data<float>();
-    p.bias = bias ? bias->data<float>() : nullptr;
-    p.has_z = has_z;
-    p.lo = act.lo, p.hi = act.hi;
     ctx.Define(n.outputs[0], AddConv1d(ctx, n.Describe(), x, z, out_shape, p));
     return Status::Ok();
   }
@@ -166,15 +165,12 @@ Status MapConv(BuildContext& ctx, const ir::Node& n) {
   // Group-1 2-D convolutions with enough channels: the in-place GEMM kernel (xnnpack_conv2d_step.h).
   if (!one_d && group == 1 && !act.has_unary && Conv2dApplies(c, m, geo.kernel[0], geo.kernel[1])) {
     Conv2dStepParams p;
+    static_cast<FusedConvOperands&>(p) = operands;
     p.c = c, p.m = m, p.kernel_h = geo.kernel[0], p.kernel_w = geo.kernel[1];
     p.stride_h = geo.strides[0], p.stride_w = geo.strides[1];
     p.dilation_h = geo.dilations[0], p.dilation_w = geo.dilations[1];
     p.pad_top = geo.pad_begin[0], p.pad_left = geo.pad_begin[1];
     p.pad_bottom = geo.pad_end[0], p.pad_right = geo.pad_end[1];
-    p.weights = w.data<float>();
-    p.bias = bias ? bias->data<float>() : nullptr;
-    p.has_z = has_z;
-    p.lo = act.lo, p.hi = act.hi;
     ctx.Define(n.outputs[0], AddConv2d(ctx, n.Describe(), x, z, out_shape, p));
     return Status::Ok();
   }

@@ -97,21 +97,7 @@ int AddConv1d(BuildContext& ctx, const std::string& what, int x, int z, const Sh
     p.NeedScratch(state->conv->ScratchBytes());
     return Status::Ok();
   };
-  s.setup = [state](Plan& p, Step& st) -> Status {
-    state->io.Bind(p, st);
-    return Status::Ok();
-  };
-  s.run = [state]() -> Status {
-    const StepBuffers& b = state->io;
-    if (state->threads > 1) {
-      state->conv->Run(b.x, b.x_stride, b.y, b.y_stride, b.z, b.z_stride, b.lo, b.hi, b.scratch,
-                       [](void*, size_t n, void (*task)(void*, size_t), void* arg) { OmpParallel(n, task, arg); },
-                       nullptr, state->threads);
-    } else {
-      state->conv->Run(b.x, b.x_stride, b.y, b.y_stride, b.z, b.z_stride, b.lo, b.hi, b.scratch);
-    }
-    return Status::Ok();
-  };
+  SetTeamConvRun(s, state);
   plan.AddStep(std::move(s));
   ctx.conv1d_outputs[y] = state.get();
   g_conv1d_steps.fetch_add(1);

@@ -22,12 +22,8 @@
 
 namespace edgerun::xnn {
 
-struct Conv1dStepParams {
+struct Conv1dStepParams : FusedConvOperands {  // weights: ONNX OIW [m][c][kernel]
   int64_t c = 0, m = 0, kernel = 1, stride = 1, dilation = 1, pad_left = 0, pad_right = 0;
-  const float* weights = nullptr;  // ONNX OIW [m][c][kernel], read when the plan is finalized
-  const float* bias = nullptr;     // [m] or nullptr
-  bool has_z = false;              // inputs[1] is added before the clamp
-  float lo = kNoMin, hi = kNoMax;  // the activation's clamp
 };
 
 // True when the rule above sends a 1-D group-1 convolution of this size here.

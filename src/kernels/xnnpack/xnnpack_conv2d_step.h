@@ -18,13 +18,9 @@
 
 namespace edgerun::xnn {
 
-struct Conv2dStepParams {
+struct Conv2dStepParams : FusedConvOperands {  // weights: ONNX OIHW [m][c][kernel_h][kernel_w]
   int64_t c = 0, m = 0, kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
   int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
-  const float* weights = nullptr;  // ONNX OIHW [m][c][kernel_h][kernel_w], read when the plan is finalized
-  const float* bias = nullptr;     // [m] or nullptr
-  bool has_z = false;              // inputs[1] is added before the clamp
-  float lo = kNoMin, hi = kNoMax;  // the activation's clamp
 };
 
 // True when the rule above sends a 2-D group-1 convolution of this size here.

@@ -66,4 +66,26 @@ int64_t OneDnnConvSteps();
 // steps do not wake two sets of worker threads that then spin against each other.
 void OmpParallel(size_t threads, void (*task)(void*, size_t), void* arg);
 
+// Sets a GEMM convolution step's setup (bind state->io to the plan's buffers) and run (state->conv
+// over those buffers, split over the OpenMP team when state->threads > 1): the conv1d and conv2d
+// steps. State has io (StepBuffers), conv (with the conv1d/conv2d Run signature) and threads.
+template <typename State>
+void SetTeamConvRun(Step& s, const std::shared_ptr<State>& state) {
+  s.setup = [state](Plan& p, Step& st) -> Status {
+    state->io.Bind(p, st);
+    return Status::Ok();
+  };
+  s.run = [state]() -> Status {
+    const StepBuffers& b = state->io;
+    if (state->threads > 1) {
+      state->conv->Run(b.x, b.x_stride, b.y, b.y_stride, b.z, b.z_stride, b.lo, b.hi, b.scratch,
+                       [](void*, size_t n, void (*task)(void*, size_t), void* arg) { OmpParallel(n, task, arg); },
+                       nullptr, state->threads);
+    } else {
+      state->conv->Run(b.x, b.x_stride, b.y, b.y_stride, b.z, b.z_stride, b.lo, b.hi, b.scratch);
+    }
+    return Status::Ok();
+  };
+}
+
 }  // namespace edgerun::xnn

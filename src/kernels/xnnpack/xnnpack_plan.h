@@ -74,6 +74,14 @@ struct Step {
 
 class OneDnnRuntime;
 
+// What a convolution step fuses, shared by the Winograd, conv1d and conv2d step parameters.
+struct FusedConvOperands {
+  const float* weights = nullptr;  // ONNX O I kernel... layout, read when the plan is finalized
+  const float* bias = nullptr;     // [m] or nullptr
+  bool has_z = false;              // inputs[1] is added before the clamp
+  float lo = kNoMin, hi = kNoMax;  // the activation's clamp
+};
+
 class Plan {
  public:
   Plan() = default;

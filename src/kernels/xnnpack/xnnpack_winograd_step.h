@@ -20,13 +20,9 @@
 
 namespace edgerun::xnn {
 
-struct WinogradConvParams {
-  int64_t c = 0, m = 0;                                    // input and output channels
+struct WinogradConvParams : FusedConvOperands {  // weights: ONNX OIHW [m][c][3][3]
+  int64_t c = 0, m = 0;                          // input and output channels
   int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
-  const float* weights = nullptr;  // ONNX OIHW [m][c][3][3], read when the plan is finalized
-  const float* bias = nullptr;     // [m] or nullptr
-  bool has_z = false;              // inputs[1] is added before the clamp
-  float lo = kNoMin, hi = kNoMax;  // the activation's clamp
 };
 
 // True when the rule above sends a convolution of this geometry here (kernel 3x3, stride 1,
