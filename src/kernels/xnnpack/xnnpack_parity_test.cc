@@ -89,6 +89,49 @@ TEST(XnnpackParityTest, GemmAndMatMul) {
   }
 }
 
+// One activation row (batch 1) reads B in place (the Gemv step in xnnpack_dense.cc): inner and
+// output sizes around its 8-float vectors and 4-output blocks, both B layouts, every bias shape,
+// beta, and a Relu folded in as its clamp; alpha != 1 takes XNNPACK's packed path.
+TEST(XnnpackParityTest, OneRowGemmReadsBInPlace) {
+  uint32_t seed = 40;
+  for (int64_t k : {1, 7, 8, 33, 100}) {
+    for (int64_t cols : {1, 3, 4, 5, 17}) {
+      const int64_t trans_b = (k + cols) % 2;
+      const Shape bias = (k * cols) % 4 == 0 ? Shape{} : (k * cols) % 4 == 1 ? Shape{cols} : (k * cols) % 4 == 2 ? Shape{1, cols} : Shape{1};
+      ModelBuilder mb;
+      mb.Input("a", kFloat, {1, k}).Output("y", kFloat, {-1, -1});
+      Weights(mb, "b", trans_b ? Shape{cols, k} : Shape{k, cols}, ++seed);
+      Weights(mb, "c", bias, ++seed);
+      auto& node = mb.Node("Gemm", {"a", "b", "c"}, {"g"});
+      AttrInt(node, "transB", trans_b);
+      AttrFloat(node, "beta", cols % 2 ? 1.0f : 0.5f);
+      mb.Node("Relu", {"g"}, {"y"});
+      SCOPED_TRACE("k " + std::to_string(k) + " cols " + std::to_string(cols) + " transB " + std::to_string(trans_b));
+      ExpectParity(mb.Bytes(), {RandomInput("a", {1, k}, seed)}, {.expect_partitions = 1});
+    }
+  }
+  {  // A three-layer MLP on one row, MatMul + Add + Relu as exported.
+    ModelBuilder mb;
+    mb.Input("x", kFloat, {1, 12}).Output("y", kFloat, {-1, -1});
+    Weights(mb, "w1", {12, 32}, 1);
+    Weights(mb, "b1", {32}, 2);
+    Weights(mb, "w2", {32, 16}, 3);
+    Weights(mb, "w3", {16, 4}, 4);
+    mb.Node("MatMul", {"x", "w1"}, {"h1"});
+    mb.Node("Add", {"h1", "b1"}, {"h2"});
+    mb.Node("Relu", {"h2"}, {"h3"});
+    mb.Node("MatMul", {"h3", "w2"}, {"h4"});
+    mb.Node("Relu", {"h4"}, {"h5"});
+    mb.Node("MatMul", {"h5", "w3"}, {"y"});
+    for (int threads : {1, 2}) {
+      ParityOptions o;
+      o.threads = threads;
+      o.expect_partitions = 1;
+      ExpectParity(mb.Bytes(), {RandomInput("x", {1, 12}, 9)}, o);
+    }
+  }
+}
+
 TEST(XnnpackParityTest, ConcatSoftmaxPadFlattenReshape) {
   {  // Concat of two convs (written in place) and of a graph input (copied), then Relu.
     ModelBuilder mb;
