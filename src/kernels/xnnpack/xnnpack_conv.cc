@@ -232,6 +232,7 @@ Status MapConv(BuildContext& ctx, const ir::Node& n) {
   s.outputs = {y};
   s.strided_output = true;
   s.clampable = true;
+  s.flops = 2.0 * static_cast<double>(ShapeSize(out_shape)) * static_cast<double>(cg * kh * kw);
   if (!has_z) s.output_min = act.lo, s.output_max = act.hi;
   s.create = [geo, group, cg, m, kdata, bias_data](Plan& p, Step& st) {
     const Value& in = p.value(st.inputs[0]);

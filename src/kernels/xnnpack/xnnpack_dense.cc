@@ -213,6 +213,7 @@ Status MapDense(BuildContext& ctx, const ir::Node& n) {
   s.outputs = {y};
   s.strided_output = true;
   s.clampable = true;
+  s.flops = 2.0 * static_cast<double>(k) * static_cast<double>(cols) * static_cast<double>(av.pixels());
   s.create = [k, cols, wdata, bias_data, flags](Plan& p, Step& st) {
     xnn_status r = xnn_create_fully_connected_nc_f32(static_cast<size_t>(k), static_cast<size_t>(cols),
                                                      p.value(st.inputs[0]).stride, p.value(st.outputs[0]).stride,

@@ -14,6 +14,10 @@ namespace edgerun::xnn {
 
 namespace {
 
+// Below this much work per run (flops of dense steps, output elements of the others) a plan's
+// XNNPACK operators run on the calling thread.
+constexpr double kMinPlanWorkForPool = 4e6;
+
 std::atomic<int64_t> g_fallback_runs{0};
 
 bool Verbose() {
@@ -86,11 +90,19 @@ Result<std::unique_ptr<Plan>> PartitionKernel::BuildPlan(const KernelContext& ct
   // oneDNN's OpenMP threads and XNNPACK's pthreadpool workers both spin while they wait; with both
   // teams live they fight over the cores (squeezenet1_1 at 2 threads: 11 ms -> 90 ms). When the
   // plan has oneDNN steps (which carry nearly all the FLOPs), XNNPACK's steps run on the caller.
+  // A plan with little work runs on the caller too: waking the pool's workers for each of its
+  // operators costs more than they save (sensor_transformer's partitions, 0.1-0.7 MFLOP each: 109
+  // us at 1 thread, 106-128 us min and 147-186 us p50 with the pool at 2).
   bool any_onednn = false;
+  double work = 0;
   for (size_t s = 0; s < plan->num_steps(); ++s) {
-    if (plan->step(static_cast<int>(s)).openmp) any_onednn = true;
+    const Step& st = plan->step(static_cast<int>(s));
+    if (st.openmp) any_onednn = true;
+    double out = 0;
+    for (int v : st.outputs) out += static_cast<double>(ShapeSize(plan->value(v).shape));
+    work += std::max(st.flops, out);
   }
-  EDGERUN_RETURN_IF_ERROR(plan->Finalize(any_onednn ? nullptr : pool_));
+  EDGERUN_RETURN_IF_ERROR(plan->Finalize(any_onednn || work < kMinPlanWorkForPool ? nullptr : pool_));
   if (Verbose()) {
     std::fprintf(stderr, "xnnpack: planned %zu nodes from '%s' as %zu operators\n", nodes_.size(),
                  nodes_.front()->name.c_str(), plan->num_steps());

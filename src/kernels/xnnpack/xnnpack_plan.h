@@ -69,6 +69,7 @@ struct Step {
   // copies) run through this instead.
   std::function<Status()> run;
   bool openmp = false;  // its threads are oneDNN's OpenMP team, not the plan's pthreadpool
+  double flops = 0;     // arithmetic per run where known (dense steps); else its output's size counts
   xnn_operator_t op = nullptr;
 };
 
