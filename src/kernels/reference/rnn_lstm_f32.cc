@@ -2,6 +2,7 @@
 #include "kernels/reference/rnn_lstm_f32.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <atomic>
 #include <cstring>
 #include <vector>
@@ -17,7 +18,15 @@ struct Dims {
   int64_t seq = 0, batch = 0, input = 0, hidden = 0, dirs = 0;
 };
 
-bool IsFloat(const Tensor& t, const Shape& shape) { return t.dtype() == DataType::kFloat && t.shape() == shape; }
+// t is float with exactly these dims (compared in place: no Shape is built on the run path).
+bool IsFloat(const Tensor& t, std::initializer_list<int64_t> dims) {
+  if (t.dtype() != DataType::kFloat || t.rank() != static_cast<int64_t>(dims.size())) return false;
+  int64_t d = 0;
+  for (int64_t v : dims) {
+    if (t.dim(d++) != v) return false;
+  }
+  return true;
+}
 
 // dst[k * cols + j] = src[j * rows + k]: the [cols, rows] matrix src transposed.
 void Transpose(const float* src, int64_t cols, int64_t rows, float* dst) {
@@ -79,7 +88,7 @@ bool LstmF32Applies(const RnnConfig& cfg, const KernelContext& ctx) {
   if (ctx.has_input(3) && !IsFloat(ctx.input(3), {dirs, 8 * hidden})) return false;
   if (ctx.has_input(4)) {
     const Tensor& lens = ctx.input(4);
-    if (lens.dtype() != DataType::kInt32 || lens.shape() != Shape{batch}) return false;
+    if (lens.dtype() != DataType::kInt32 || lens.rank() != 1 || lens.dim(0) != batch) return false;
     for (int64_t b = 0; b < batch; ++b) {
       const int32_t len = lens.data<int32_t>()[b];
       if (len < 0 || len > seq) return false;  // the reference reports it
