@@ -154,6 +154,9 @@ struct ConvState {
   dnnl::convolution_forward prim;
   memory weights;
   std::unordered_map<int, memory> args;
+  // The same arguments for oneDNN's C entry point, rebuilt at setup: the C++ execute() copies the
+  // map into a new vector on every run.
+  std::vector<dnnl_exec_arg_t> c_args;
 };
 
 }  // namespace
@@ -255,6 +258,8 @@ int TryAddOneDnnConv(Plan& plan, const std::string& what, int x, int z, const Sh
         state->args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1] =
             memory(Nhwc(g.n, p.m, g.oh, g.ow), eng, plan_ref.Data(st.inputs[1]));
       }
+      state->c_args.clear();
+      for (const auto& [arg, mem] : state->args) state->c_args.push_back({arg, mem.get()});
       return Status::Ok();
     } catch (const dnnl::error& e) {
       return Internal(st.what + ": oneDNN memory: " + e.what());
@@ -264,8 +269,11 @@ int TryAddOneDnnConv(Plan& plan, const std::string& what, int x, int z, const Sh
   s.run = [state, w]() -> Status {
     try {
       SetOmpThreads(state->threads);
-      state->prim.execute(state->rt->impl().stream, state->args);
-      state->rt->impl().stream.wait();
+      dnnl::stream& stream = state->rt->impl().stream;
+      const dnnl_status_t r = dnnl_primitive_execute(state->prim.get(), stream.get(),
+                                                     static_cast<int>(state->c_args.size()), state->c_args.data());
+      if (r != dnnl_success) return Internal(w + ": oneDNN convolution failed (status " + std::to_string(r) + ")");
+      stream.wait();
       return Status::Ok();
     } catch (const dnnl::error& e) {
       return Internal(w + ": oneDNN convolution failed: " + e.what());
