@@ -2,6 +2,7 @@
 // scales/sizes inputs (or Upsample-7's attribute), then interpolate through a ResizeAxisTaps plan.
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <utility>
@@ -28,15 +29,51 @@ struct ResizeConfig {
   std::string desc;
 };
 
+bool SameAxes(const std::vector<ResizeAxis>& a, const std::vector<ResizeAxis>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].in != b[i].in || a[i].out != b[i].out || a[i].scale != b[i].scale || a[i].out_float != b[i].out_float ||
+        a[i].roi_start != b[i].roi_start || a[i].roi_end != b[i].roi_end) {
+      return false;
+    }
+  }
+  return true;
+}
+
 class ResizeKernel final : public Kernel {
  public:
   explicit ResizeKernel(ResizeConfig cfg) : cfg_(std::move(cfg)) {}
   Status Run(KernelContext& ctx) const override;
 
  private:
+  // The taps of the last geometry, reused while input shape, sizes/scales and roi stay the same
+  // (a steady-state run computes none; concurrent runs share the immutable snapshot).
+  struct Taps {
+    std::vector<ResizeAxis> dims;
+    std::vector<ResizeAxisTaps> taps;
+  };
+  std::shared_ptr<const Taps> TapsFor(const std::vector<ResizeAxis>& dims, const Shape& in_shape) const;
   Status Fail(const std::string& m) const { return InvalidArgument(cfg_.desc + ": " + m); }
   ResizeConfig cfg_;
+  mutable std::mutex mu_;
+  mutable std::shared_ptr<const Taps> last_;
 };
+
+std::shared_ptr<const ResizeKernel::Taps> ResizeKernel::TapsFor(const std::vector<ResizeAxis>& dims,
+                                                                const Shape& in_shape) const {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (last_ && SameAxes(last_->dims, dims)) return last_;  // dims carry every input extent
+  }
+  auto fresh = std::make_shared<Taps>();
+  fresh->dims = dims;
+  const std::vector<int64_t> strides = ContiguousStrides(in_shape);
+  fresh->taps.reserve(dims.size());
+  for (size_t d = 0; d < dims.size(); ++d) fresh->taps.push_back(ComputeResizeAxisTaps(cfg_.opt, dims[d], strides[d]));
+  std::lock_guard<std::mutex> lock(mu_);
+  last_ = fresh;
+  return fresh;
+}
 
 Status ResizeKernel::Run(KernelContext& ctx) const {
   const Tensor& x = ctx.input(0);
@@ -155,13 +192,8 @@ Status ResizeKernel::Run(KernelContext& ctx) const {
   EDGERUN_ASSIGN_OR_RETURN(y, ctx.AllocateOutput(0, x.dtype(), out_shape));
   if (y->numel() == 0) return Status::Ok();
 
-  const std::vector<int64_t> strides = ContiguousStrides(x.shape());
-  std::vector<ResizeAxisTaps> taps;
-  taps.reserve(static_cast<size_t>(rank));
-  for (int64_t d = 0; d < rank; ++d) {
-    taps.push_back(ComputeResizeAxisTaps(cfg_.opt, dims[static_cast<size_t>(d)], strides[static_cast<size_t>(d)]));
-  }
-  EDGERUN_RETURN_IF_ERROR_CTX(ApplyResize(cfg_.opt, taps, x, y), cfg_.desc);
+  const std::shared_ptr<const Taps> taps = TapsFor(dims, x.shape());
+  EDGERUN_RETURN_IF_ERROR_CTX(ApplyResize(cfg_.opt, taps->taps, x, y), cfg_.desc);
   return Status::Ok();
 }
 

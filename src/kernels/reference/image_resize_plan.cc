@@ -229,7 +229,8 @@ bool ApplyResize2dF32(const ResizeOptions& opt, const std::vector<ResizeAxisTaps
   for (size_t d = 0; d + 2 < rank; ++d) {  // leading axes: identity
     const ResizeAxisTaps& t = taps[d];
     if (out_shape[d] != in_shape[d]) return false;
-    const int64_t stride = ShapeSize(Shape(in_shape.begin() + static_cast<std::ptrdiff_t>(d) + 1, in_shape.end()));
+    int64_t stride = 1;
+    for (size_t e = d + 1; e < rank; ++e) stride *= in_shape[e];
     for (int64_t o = 0; o < out_shape[d]; ++o) {
       const auto k = static_cast<size_t>(t.begin[static_cast<size_t>(o)]);
       if (t.begin[static_cast<size_t>(o) + 1] != t.begin[static_cast<size_t>(o)] + 1 || t.weight[k] != 1.0 ||

@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "edgerun/session.h"
 #include "kernels/reference/image_resize_plan.h"
 #include "kernels/reference/kernel_test_util.h"
+#include "model_builder.h"
 
 namespace edgerun {
 namespace {
@@ -121,6 +123,35 @@ TEST(ResizeTest, FloatFastPathMatchesTheGenericWalk) {
   ResizeOptions crop = lin;
   crop.coord = ResizeCoordMode::kTfCropAndResize;
   EXPECT_FALSE(ApplyResize2dF32(crop, taps_of(crop, {2, 3, 4}, {2, 6, 8}, 0.5), x, &y2));
+}
+
+// The kernel keeps the taps of the last geometry: one session run with alternating input shapes
+// must give what a fresh session gives for each (the taps follow the shape, never a stale one).
+TEST(ResizeTest, ReusedTapsFollowTheInputShape) {
+  testing::ModelBuilder mb(13);
+  mb.Input("x", onnx::TensorProto::FLOAT, {1, 2, -1, -1}).Output("y", onnx::TensorProto::FLOAT, {-1, -1, -1, -1});
+  mb.FloatInitializer("scales", {4}, {1.0f, 1.0f, 2.5f, 1.5f});
+  auto& node = mb.Node("Resize", {"x", "", "scales"}, {"y"});
+  node.add_attribute()->set_name("mode");
+  node.mutable_attribute(0)->set_type(onnx::AttributeProto::STRING);
+  node.mutable_attribute(0)->set_s("linear");
+  const std::string model = mb.Bytes();
+  SessionOptions o;
+  o.providers = {"cpu"};
+  auto shared = Session::CreateFromBytes(model, o);
+  ASSERT_TRUE(shared.ok()) << shared.status().ToString();
+  for (const Shape& in : {Shape{1, 2, 4, 4}, Shape{1, 2, 6, 5}, Shape{1, 2, 4, 4}, Shape{1, 2, 3, 7}}) {
+    SCOPED_TRACE(ShapeToString(in));
+    Tensor x = Tensor::Create(DataType::kFloat, in).value();
+    for (int64_t i = 0; i < x.numel(); ++i) x.data<float>()[i] = static_cast<float>((i * 37) % 11) - 5.0f;
+    auto fresh = Session::CreateFromBytes(model, o);
+    ASSERT_TRUE(fresh.ok());
+    auto want = (*fresh)->Run({{"x", x}});
+    auto got = (*shared)->Run({{"x", x}});
+    ASSERT_TRUE(want.ok() && got.ok()) << want.status().ToString() << got.status().ToString();
+    ASSERT_EQ((*got)[0].tensor.shape(), (*want)[0].tensor.shape());
+    EXPECT_EQ(Values<float>((*got)[0].tensor), Values<float>((*want)[0].tensor));
+  }
 }
 
 TEST(ResizeTest, CropAndResizeWithAxesInEitherOrder) {
