@@ -62,6 +62,20 @@ Status FinishConv(BuildContext& ctx, const ir::Node& n, int y, int z, const Shap
   return Status::Ok();
 }
 
+// True when `name` is read once, by a Concat over channels in this partition: a step that can
+// write a channel slice then saves the concat's copy (squeezenet's expand1x1 convolutions, whose
+// oneDNN kernel writes only dense outputs).
+bool FeedsChannelConcat(const BuildContext& ctx, const std::string& name, size_t rank) {
+  if (!ctx.SingleInternalUse(name)) return false;
+  for (const ir::Node& m : ctx.graph.nodes) {
+    if (m.op_type != "Concat" || std::find(m.inputs.begin(), m.inputs.end(), name) == m.inputs.end()) continue;
+    int64_t axis = m.GetInt("axis", 1);
+    if (axis < 0) axis += static_cast<int64_t>(rank);
+    return axis == 1;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool ClaimConv(const ir::Graph& g, const ir::Node& n) {
@@ -162,8 +176,12 @@ Status MapConv(BuildContext& ctx, const ir::Node& n) {
     return Status::Ok();
   }
 
-  // Group-1 2-D convolutions with enough channels: the in-place GEMM kernel (xnnpack_conv2d_step.h).
-  if (!one_d && group == 1 && !act.has_unary && Conv2dApplies(c, m, geo.kernel[0], geo.kernel[1])) {
+  // Group-1 2-D convolutions with enough channels: the in-place GEMM kernel (xnnpack_conv2d_step.h);
+  // 1x1 ones only when that saves a concat copy.
+  const bool pointwise = geo.kernel[0] * geo.kernel[1] == 1 && geo.strides[0] == 1 && geo.strides[1] == 1;
+  const bool c2d = pointwise ? Conv2dAppliesPointwise(c, m) && FeedsChannelConcat(ctx, n.outputs[0], xv.shape.size())
+                             : Conv2dApplies(c, m, geo.kernel[0], geo.kernel[1]);
+  if (!one_d && group == 1 && !act.has_unary && c2d) {
     Conv2dStepParams p;
     static_cast<FusedConvOperands&>(p) = operands;
     p.c = c, p.m = m, p.kernel_h = geo.kernel[0], p.kernel_w = geo.kernel[1];

@@ -7,7 +7,11 @@
 //   2 threads: the same, 1650 / 1459 / 1449 / 2580-2710 -> 971 / 917 / 1001 / 1953-1962
 //   (the whole model at 1 thread: 35.3 -> 28.5 ms). The stem, 3->64 7x7 s2, was slower here
 //   (2742 -> 3770: a tap's run is 3 channels), hence at least 16 input channels. 1x1 stays on
-//   oneDNN's jit_1x1 (the same tile summed 7% slower over mobilenet_v2's 1x1 layers).
+//   oneDNN's jit_1x1 (the same tile summed 7-8% slower over mobilenet_v2's 1x1 layers), except
+//   where its output is a channel slice of a Concat: oneDNN writes only dense outputs, so its
+//   result was copied into the concat (squeezenet1_1's expand1x1: 150 us of copies per run at 1
+//   thread, serial at 2). squeezenet1_1 at 1 thread, minimum of 400 runs, three A/B pairs:
+//   6808 / 6654 / 6598 -> 6535 / 6430 / 6509 us; at 2 threads within the noise.
 #include "kernels/xnnpack/xnnpack_conv2d_step.h"
 
 #include <algorithm>
@@ -47,6 +51,8 @@ bool Conv2dApplies(int64_t c, int64_t m, int64_t kernel_h, int64_t kernel_w) {
   }();
   return enabled && c >= kMinChannels && m >= kMinChannels && kernel_h * kernel_w > 1;
 }
+
+bool Conv2dAppliesPointwise(int64_t c, int64_t m) { return Conv2dApplies(c, m, 3, 3); }
 
 int64_t Conv2dSteps() { return g_conv2d_steps.load(); }
 
