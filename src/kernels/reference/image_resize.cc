@@ -52,24 +52,26 @@ class ResizeKernel final : public Kernel {
     std::vector<ResizeAxis> dims;
     std::vector<ResizeAxisTaps> taps;
   };
-  std::shared_ptr<const Taps> TapsFor(const std::vector<ResizeAxis>& dims, const Shape& in_shape) const;
+  std::shared_ptr<const Taps> TapsFor(const std::vector<ResizeAxis>& dims) const;
   Status Fail(const std::string& m) const { return InvalidArgument(cfg_.desc + ": " + m); }
   ResizeConfig cfg_;
   mutable std::mutex mu_;
   mutable std::shared_ptr<const Taps> last_;
 };
 
-std::shared_ptr<const ResizeKernel::Taps> ResizeKernel::TapsFor(const std::vector<ResizeAxis>& dims,
-                                                                const Shape& in_shape) const {
+std::shared_ptr<const ResizeKernel::Taps> ResizeKernel::TapsFor(const std::vector<ResizeAxis>& dims) const {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (last_ && SameAxes(last_->dims, dims)) return last_;  // dims carry every input extent
   }
   auto fresh = std::make_shared<Taps>();
   fresh->dims = dims;
-  const std::vector<int64_t> strides = ContiguousStrides(in_shape);
-  fresh->taps.reserve(dims.size());
-  for (size_t d = 0; d < dims.size(); ++d) fresh->taps.push_back(ComputeResizeAxisTaps(cfg_.opt, dims[d], strides[d]));
+  fresh->taps.resize(dims.size());
+  int64_t stride = 1;  // the input's row-major strides, from the axes' input extents
+  for (size_t d = dims.size(); d-- > 0;) {
+    fresh->taps[d] = ComputeResizeAxisTaps(cfg_.opt, dims[d], stride);
+    stride *= dims[d].in;
+  }
   std::lock_guard<std::mutex> lock(mu_);
   last_ = fresh;
   return fresh;
@@ -192,7 +194,7 @@ Status ResizeKernel::Run(KernelContext& ctx) const {
   EDGERUN_ASSIGN_OR_RETURN(y, ctx.AllocateOutput(0, x.dtype(), out_shape));
   if (y->numel() == 0) return Status::Ok();
 
-  const std::shared_ptr<const Taps> taps = TapsFor(dims, x.shape());
+  const std::shared_ptr<const Taps> taps = TapsFor(dims);
   EDGERUN_RETURN_IF_ERROR_CTX(ApplyResize(cfg_.opt, taps->taps, x, y), cfg_.desc);
   return Status::Ok();
 }

@@ -1,12 +1,12 @@
 // RNN, GRU and LSTM reference kernels: the ONNX recurrences computed step by step per
-// direction and batch entry in double precision. LSTMs with float inputs in the common
-// configurations take the fp32 path of rnn_lstm_f32.h instead, checked against this one. Steps past a batch entry's sequence length
+// direction and batch entry in double precision. Steps past a batch entry's sequence length
 // leave Y at zero; Y_h / Y_c hold the state after the entry's last processed step (the initial
-// state when its length is 0).
+// state when its length is 0). LSTMs with float inputs in the common configurations take the
+// fp32 path of rnn_lstm_f32.h instead, checked against this one.
 #include <algorithm>
 #include <cstdlib>
-#include <string>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <initializer_list>
 #include <atomic>
-#include <cstring>
 #include <vector>
 
 #include "kernels/reference/vector_math.h"
@@ -13,10 +12,6 @@ namespace edgerun {
 namespace {
 
 std::atomic<int64_t> g_runs{0};
-
-struct Dims {
-  int64_t seq = 0, batch = 0, input = 0, hidden = 0, dirs = 0;
-};
 
 // t is float with exactly these dims (compared in place: no Shape is built on the run path).
 bool IsFloat(const Tensor& t, std::initializer_list<int64_t> dims) {
@@ -106,10 +101,8 @@ Status RunLstmF32(const RnnConfig& cfg, KernelContext& ctx) {
   g_runs.fetch_add(1, std::memory_order_relaxed);
   const Tensor& x = ctx.input(0);
   const Tensor& r_t = ctx.input(2);
-  Dims n;
-  n.seq = x.dim(0), n.batch = x.dim(1), n.input = x.dim(2), n.dirs = cfg.num_directions;
-  n.hidden = cfg.hidden_size > 0 ? cfg.hidden_size : r_t.dim(2);
-  const int64_t H = n.hidden, G = 4 * H, I = n.input, B = n.batch, S = n.seq, D = n.dirs;
+  const int64_t S = x.dim(0), B = x.dim(1), I = x.dim(2), D = cfg.num_directions;
+  const int64_t H = cfg.hidden_size > 0 ? cfg.hidden_size : r_t.dim(2), G = 4 * H;
 
   Tensor* y = nullptr;
   Tensor* y_h = nullptr;

@@ -33,7 +33,7 @@ VMATH_AVX2 inline __m256 Exp(__m256 x) {
   return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
 }
 
-VMATH_AVX2 void ExpAvx2(float* v, int64_t n) {
+VMATH_AVX2 int64_t ExpAvx2(float* v, int64_t n) {
   const __m256 lo = _mm256_set1_ps(-87.3f), hi = _mm256_set1_ps(88.7f);
   const __m256 inf = _mm256_set1_ps(INFINITY);
   int64_t i = 0;
@@ -44,10 +44,10 @@ VMATH_AVX2 void ExpAvx2(float* v, int64_t n) {
     e = _mm256_blendv_ps(e, inf, _mm256_cmp_ps(x, hi, _CMP_GT_OQ));  // overflow: inf
     _mm256_storeu_ps(v + i, e);
   }
-  for (; i < n; ++i) v[i] = v[i] < -87.3f ? 0.0f : std::exp(v[i]);
+  return i;
 }
 
-VMATH_AVX2 void ErfAvx2(float* v, int64_t n) {
+VMATH_AVX2 int64_t ErfAvx2(float* v, int64_t n) {
   const __m256 one = _mm256_set1_ps(1.0f), half = _mm256_set1_ps(0.5f);
   const __m256 sign_bit = _mm256_set1_ps(-0.0f);
   int64_t i = 0;
@@ -81,10 +81,10 @@ VMATH_AVX2 void ErfAvx2(float* v, int64_t n) {
     const __m256 is_small = _mm256_cmp_ps(ax, half, _CMP_LT_OQ);  // false for NaN
     _mm256_storeu_ps(v + i, _mm256_blendv_ps(big, small, is_small));
   }
-  for (; i < n; ++i) v[i] = std::erf(v[i]);
+  return i;
 }
 
-VMATH_AVX2 void SigmoidAvx2(float* v, int64_t n) {
+VMATH_AVX2 int64_t SigmoidAvx2(float* v, int64_t n) {
   const __m256 one = _mm256_set1_ps(1.0f);
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -92,10 +92,10 @@ VMATH_AVX2 void SigmoidAvx2(float* v, int64_t n) {
     const __m256 e = Exp(_mm256_sub_ps(_mm256_setzero_ps(), x));
     _mm256_storeu_ps(v + i, _mm256_div_ps(one, _mm256_add_ps(one, e)));
   }
-  for (; i < n; ++i) v[i] = 1.0f / (1.0f + std::exp(-v[i]));
+  return i;
 }
 
-VMATH_AVX2 void TanhAvx2(float* v, int64_t n) {
+VMATH_AVX2 int64_t TanhAvx2(float* v, int64_t n) {
   const __m256 one = _mm256_set1_ps(1.0f), two = _mm256_set1_ps(2.0f);
   const __m256 sign_bit = _mm256_set1_ps(-0.0f);
   int64_t i = 0;
@@ -117,41 +117,26 @@ VMATH_AVX2 void TanhAvx2(float* v, int64_t n) {
     const __m256 is_small = _mm256_cmp_ps(ax, _mm256_set1_ps(0.625f), _CMP_LT_OQ);  // false for NaN
     _mm256_storeu_ps(v + i, _mm256_blendv_ps(big, small, is_small));
   }
-  for (; i < n; ++i) v[i] = std::tanh(v[i]);
+  return i;
+}
+
+// The scalar forms: the non-AVX2 path and the AVX2 loops' tails.
+float ExpScalar(float x) { return x < -87.3f ? 0.0f : std::exp(x); }
+float ErfScalar(float x) { return std::erf(x); }
+float SigmoidScalar(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+float TanhScalar(float x) { return std::tanh(x); }
+
+// v[i] = scalar(v[i]), the leading multiple of 8 through `vec` where the CPU has AVX2+FMA.
+template <int64_t (*vec)(float*, int64_t), float (*scalar)(float)>
+void Apply(float* v, int64_t n) {
+  for (int64_t i = HasAvx2Fma() ? vec(v, n) : 0; i < n; ++i) v[i] = scalar(v[i]);
 }
 
 }  // namespace
 
-void ExpInPlace(float* v, int64_t n) {
-  if (HasAvx2Fma()) {
-    ExpAvx2(v, n);
-    return;
-  }
-  for (int64_t i = 0; i < n; ++i) v[i] = v[i] < -87.3f ? 0.0f : std::exp(v[i]);
-}
-
-void ErfInPlace(float* v, int64_t n) {
-  if (HasAvx2Fma()) {
-    ErfAvx2(v, n);
-    return;
-  }
-  for (int64_t i = 0; i < n; ++i) v[i] = std::erf(v[i]);
-}
-
-void SigmoidInPlace(float* v, int64_t n) {
-  if (HasAvx2Fma()) {
-    SigmoidAvx2(v, n);
-    return;
-  }
-  for (int64_t i = 0; i < n; ++i) v[i] = 1.0f / (1.0f + std::exp(-v[i]));
-}
-
-void TanhInPlace(float* v, int64_t n) {
-  if (HasAvx2Fma()) {
-    TanhAvx2(v, n);
-    return;
-  }
-  for (int64_t i = 0; i < n; ++i) v[i] = std::tanh(v[i]);
-}
+void ExpInPlace(float* v, int64_t n) { Apply<ExpAvx2, ExpScalar>(v, n); }
+void ErfInPlace(float* v, int64_t n) { Apply<ErfAvx2, ErfScalar>(v, n); }
+void SigmoidInPlace(float* v, int64_t n) { Apply<SigmoidAvx2, SigmoidScalar>(v, n); }
+void TanhInPlace(float* v, int64_t n) { Apply<TanhAvx2, TanhScalar>(v, n); }
 
 }  // namespace edgerun

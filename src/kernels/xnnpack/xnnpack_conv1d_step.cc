@@ -54,10 +54,7 @@ struct Conv1dState {
 };
 
 bool Conv1dApplies(int64_t c, int64_t m, int64_t kernel, int64_t out_w) {
-  static const bool enabled = [] {
-    const char* env = std::getenv("EDGERUN_CONV1D");
-    return !(env && std::string(env) == "0") && conv1d::Available();
-  }();
+  static const bool enabled = SwitchOn("EDGERUN_CONV1D") && conv1d::Available();
   if (!enabled || m < kMinOutputChannels) return false;
   return Flops(c, m, kernel, out_w) < kMaxFlops;
 }

@@ -45,10 +45,7 @@ struct Conv2dState {
 };
 
 bool Conv2dApplies(int64_t c, int64_t m, int64_t kernel_h, int64_t kernel_w) {
-  static const bool enabled = [] {
-    const char* env = std::getenv("EDGERUN_CONV2D");
-    return !(env && std::string(env) == "0") && conv2d::Available();
-  }();
+  static const bool enabled = SwitchOn("EDGERUN_CONV2D") && conv2d::Available();
   return enabled && c >= kMinChannels && m >= kMinChannels && kernel_h * kernel_w > 1;
 }
 

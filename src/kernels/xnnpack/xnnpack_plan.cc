@@ -2,6 +2,8 @@
 #include "kernels/xnnpack/xnnpack_plan.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 
 namespace edgerun::xnn {
 
@@ -65,7 +67,7 @@ Plan::~Plan() {
 int Plan::AddValue(const Shape& shape) {
   Value v;
   v.shape = shape;
-  v.channels_last = !plain_ && shape.size() >= 3;
+  v.channels_last = ChannelsLast(shape);
   v.buffer = static_cast<int>(buffer_size_.size());
   buffer_size_.push_back(static_cast<size_t>(ShapeSize(shape)));
   v.stride = static_cast<size_t>(v.channels());
@@ -76,7 +78,7 @@ int Plan::AddValue(const Shape& shape) {
 int Plan::AddAlias(int source, const Shape& shape) {
   Value v;
   v.shape = shape;
-  v.channels_last = !plain_ && shape.size() >= 3;
+  v.channels_last = ChannelsLast(shape);
   v.buffer = value(source).buffer;
   v.offset = value(source).offset;
   v.stride = static_cast<size_t>(v.channels());
@@ -105,7 +107,7 @@ std::vector<float>& Plan::NewConstant(size_t n, bool read_at_run) {
 int Plan::AddConstantValue(const Shape& shape, const std::vector<float>& physical) {
   Value v;
   v.shape = shape;
-  v.channels_last = !plain_ && shape.size() >= 3;
+  v.channels_last = ChannelsLast(shape);
   v.stride = static_cast<size_t>(v.channels());
   v.constant = physical.data();
   values_.push_back(std::move(v));
@@ -197,6 +199,11 @@ Status Plan::Finalize(pthreadpool_t pool) {
     if (s.setup) EDGERUN_RETURN_IF_ERROR(s.setup(*this, s));
   }
   return Status::Ok();
+}
+
+bool SwitchOn(const char* name) {
+  const char* env = std::getenv(name);
+  return env == nullptr || std::string(env) != "0";
 }
 
 Step StridedClampStep(const std::string& what, int x, int z, int y, float lo, float hi) {

@@ -116,6 +116,8 @@ class Plan {
   // graph's choice, PlainLayoutGraph in xnnpack_mappers.h).
   void SetPlainLayout(bool plain) { plain_ = plain; }
   bool plain() const { return plain_; }
+  // How this plan stores a value of `shape` (Value::channels_last).
+  bool ChannelsLast(const Shape& shape) const { return !plain_ && shape.size() >= 3; }
   const std::shared_ptr<OneDnnRuntime>& onednn() const { return onednn_; }
 
   // Marks plan inputs/outputs, in partition order.
@@ -169,6 +171,10 @@ struct StepBuffers {
 // (concat slices in place) and applies its clamp [lo, hi] last, so that a later Relu/Clip folds
 // into it: the convolution and pooling steps that are not one XNNPACK operator.
 Step StridedClampStep(const std::string& what, int x, int z, int y, float lo = kNoMin, float hi = kNoMax);
+
+// False when the environment variable `name` is "0": the A/B switches of the kernel paths
+// (EDGERUN_WINOGRAD, EDGERUN_CONV1D, EDGERUN_CONV2D), read once by their callers.
+bool SwitchOn(const char* name);
 
 // "xnn_status_invalid_parameter" etc.
 const char* XnnStatusName(xnn_status s);

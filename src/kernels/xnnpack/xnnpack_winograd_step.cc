@@ -40,10 +40,7 @@ struct WinogradState {
 }  // namespace
 
 bool WinogradApplies(int64_t c, int64_t m, int64_t out_h, int64_t out_w) {
-  static const bool enabled = [] {
-    const char* env = std::getenv("EDGERUN_WINOGRAD");
-    return !(env && std::string(env) == "0") && winograd::Available();
-  }();
+  static const bool enabled = SwitchOn("EDGERUN_WINOGRAD") && winograd::Available();
   if (!enabled) return false;
   if (c < kMinInputChannels || m < kMinOutputChannels || out_h * out_w < kMinOutputPixels) return false;
   return 36.0 * static_cast<double>(c) * static_cast<double>(m) * sizeof(float) <= kMaxPackedWeightBytes;
