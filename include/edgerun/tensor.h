@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "edgerun/shape.h"
 #include "edgerun/status.h"
 
 namespace edgerun {
@@ -58,8 +59,6 @@ struct BFloat16 {
 
 float HalfToFloat(uint16_t h);
 uint16_t FloatToHalf(float f);
-
-using Shape = std::vector<int64_t>;
 
 // Number of elements; 1 for a scalar (rank 0).
 int64_t ShapeSize(const Shape& shape);

@@ -103,6 +103,8 @@ class KernelContext {
   // Sets output i to an existing tensor (aliasing is allowed: Reshape, Identity...).
   void SetOutput(size_t i, Tensor t) { (*outputs_)[i] = RValue::FromTensor(std::move(t)); }
   void SetOutputValue(size_t i, RValue v) { (*outputs_)[i] = std::move(v); }
+  // Output i as set so far (for kernels that finish another kernel's output in place).
+  RValue& output_value(size_t i) { return (*outputs_)[i]; }
   // Sets output i to `src`'s storage viewed with `shape` (same element count), reusing the
   // output's shape buffer: no allocation in steady state (Reshape, Flatten...).
   void SetOutputView(size_t i, const Tensor& src, const Shape& shape) {

@@ -160,10 +160,15 @@ std::optional<Known> Infer(const ir::Graph& g, const Types& types, const ir::Nod
     // The geometry's arithmetic assumes sizes a real model has; anything near int64 overflow
     // stays unknown here (and is rejected by the kernels).
     constexpr int64_t kMaxDim = int64_t{1} << 31;
-    for (const auto* v : {&x->shape, &kernel, &attrs->strides, &attrs->dilations, &attrs->pads}) {
-      for (int64_t d : *v) {
-        if (d > kMaxDim || d < -kMaxDim) return std::nullopt;
+    auto out_of_range = [&](const auto& dims) {
+      for (int64_t d : dims) {
+        if (d > kMaxDim || d < -kMaxDim) return true;
       }
+      return false;
+    };
+    if (out_of_range(x->shape) || out_of_range(kernel) || out_of_range(attrs->strides) ||
+        out_of_range(attrs->dilations) || out_of_range(attrs->pads)) {
+      return std::nullopt;
     }
     auto geom = ForwardGeometry(*attrs, Shape(x->shape.begin() + 2, x->shape.end()), kernel);
     if (!geom.ok()) return std::nullopt;

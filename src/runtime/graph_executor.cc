@@ -347,6 +347,10 @@ struct GraphExecutor::RunState {
   };
   std::unique_ptr<uint8_t[], ArenaDeleter> arena;
   size_t arena_bytes = 0;
+  bool InArena(const void* p) const {
+    const uint8_t* b = static_cast<const uint8_t*>(p);
+    return arena && b >= arena.get() && b < arena.get() + arena_bytes;
+  }
   std::vector<Shape> planned_shapes;  // input shapes the plan was made for
   bool planned = false;
   bool recording = false;
@@ -609,14 +613,14 @@ Status GraphExecutor::RunSteps(RunState& st, const std::vector<RValue>& inputs,
 
 void GraphExecutor::Plan(RunState& st, const std::vector<RValue>& inputs) const {
   // Roots: slots produced by a step through AllocateOutput (requested > 0). Aliases extend their
-  // root's lifetime; roots reachable from graph outputs stay on the heap (the caller keeps them).
+  // root's lifetime. A root viewed by a graph output (Flatten or Reshape at the end of a model) is
+  // planned too: RunInto copies such outputs out of the arena before the state is reused.
   const size_t n = slot_names_.size();
   for (size_t s = 0; s < n; ++s) {
     const int root = st.alias_root[s];
     if (root < 0) continue;
     size_t& last = st.root_last_use[static_cast<size_t>(root)];
     last = std::max(last, last_use_step_[s]);
-    if (graph_output_slot_[s]) st.unplannable[static_cast<size_t>(root)] = true;
   }
   std::vector<BufferRequest> reqs;
   std::vector<std::pair<size_t, size_t>> where;  // (step, output index) per request
@@ -683,6 +687,8 @@ Status GraphExecutor::RunInto(const std::vector<RValue>& inputs, const KernelCon
         if (dst.tensor.raw() != v.tensor.raw()) std::memcpy(dst.tensor.raw(), v.tensor.raw(), v.tensor.nbytes());
       } else if (v.is_tensor() && dst.is_tensor() && v.tensor.raw() == dst.tensor.raw() && v.tensor.raw() != nullptr) {
         dst.tensor = v.tensor.Clone();  // the kernel wrote a different layout into the caller's buffer
+      } else if (v.is_tensor() && st->InArena(v.tensor.raw())) {
+        dst = RValue::FromTensor(v.tensor.Clone());  // a view of the arena, which the next run reuses
       } else {
         dst = v;
       }

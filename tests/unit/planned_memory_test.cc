@@ -2,7 +2,9 @@
 // across aliasing, re-planning on shape changes, and concurrent runs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <random>
 #include <thread>
 
@@ -160,14 +162,101 @@ TEST(PlannedMemoryTest, SteadyStateRunAllocatesNothing) {
   EXPECT_EQ(AllocationsPerRuns(**s, {{"x", RandomTensor({4, 6}, 5)}}, 100), 0u);
 }
 
-TEST(PlannedMemoryTest, SteadyStateRunOfZooMlpAllocatesNothingWithDefaultProviders) {
-  auto s = Session::CreateFromFile(std::string(EDGERUN_SOURCE_DIR) + "/models/sensor_mlp/model.onnx");
-  ASSERT_TRUE(s.ok()) << s.status().ToString();
-  const TensorInfo& in = (*s)->inputs()[0];
-  Shape shape;
-  for (int64_t d : in.dims) shape.push_back(d < 0 ? 1 : d);
-  EXPECT_EQ(AllocationsPerRuns(**s, {{in.name, RandomTensor(shape, 9)}}, 100), 0u);
+// x -> Relu -> a -> Reshape -> out: the graph output is a view of a planned buffer.
+std::string OutputViewModel() {
+  ModelBuilder b;
+  b.Input("x", 1, {2, 6});
+  b.Output("out", 1, {3, 4});
+  auto& shape = *b.graph().add_initializer();
+  shape.set_name("shape");
+  shape.set_data_type(onnx::TensorProto::INT64);
+  shape.add_dims(2);
+  shape.add_int64_data(3);
+  shape.add_int64_data(4);
+  b.Node("Relu", {"x"}, {"a"});
+  b.Node("Reshape", {"a", "shape"}, {"out"});
+  return b.Bytes();
 }
+
+TEST(PlannedMemoryTest, OutputViewsOfPlannedMemorySurviveTheNextRun) {
+  SessionOptions opts;
+  opts.graph_optimization = "none";
+  auto s = Session::CreateFromBytes(OutputViewModel(), opts);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  std::vector<std::vector<NamedTensor>> kept;
+  std::vector<Tensor> inputs;
+  for (uint32_t run = 0; run < 4; ++run) {  // run 0 records; later runs plan `a` in the arena
+    inputs.push_back(RandomTensor({2, 6}, 40 + run));
+    auto outs = (*s)->Run({{"x", inputs.back()}});
+    ASSERT_TRUE(outs.ok()) << outs.status().ToString();
+    kept.push_back(std::move(*outs));
+  }
+  for (size_t run = 0; run < kept.size(); ++run) {  // each result still holds its own run's values
+    const Tensor& got = kept[run][0].tensor;
+    ASSERT_EQ(got.shape(), (Shape{3, 4}));
+    for (int64_t i = 0; i < 12; ++i) {
+      EXPECT_EQ(got.data<float>()[i], std::max(0.f, inputs[run].data<float>()[i])) << "run " << run << " at " << i;
+    }
+  }
+  EXPECT_EQ(AllocationsPerRuns(**s, {{"x", inputs[0]}}, 50), 0u);
+}
+
+// Steady-state runs of the committed models, per provider list.
+struct ModelCase {
+  const char* model;  // under models/
+  std::vector<std::string> providers;
+  bool onednn = true;  // EDGERUN_XNNPACK_ONEDNN; oneDNN allocates inside its execute call
+};
+
+void PrintTo(const ModelCase& c, std::ostream* os) {
+  *os << c.model << " on " << c.providers.size() << " provider(s)" << (c.onednn ? "" : ", oneDNN off");
+}
+
+class ModelAllocationTest : public ::testing::TestWithParam<ModelCase> {};
+
+TEST_P(ModelAllocationTest, SteadyStateRunAllocatesNothing) {
+  const ModelCase& c = GetParam();
+  const char* old = std::getenv("EDGERUN_XNNPACK_ONEDNN");
+  const std::string saved = old ? old : "";
+  if (!c.onednn) setenv("EDGERUN_XNNPACK_ONEDNN", "0", 1);
+  SessionOptions opts;
+  opts.providers = c.providers;
+  auto s = Session::CreateFromFile(std::string(EDGERUN_SOURCE_DIR) + "/models/" + c.model, opts);
+  if (old) setenv("EDGERUN_XNNPACK_ONEDNN", saved.c_str(), 1);
+  else unsetenv("EDGERUN_XNNPACK_ONEDNN");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  std::vector<NamedTensor> feeds;
+  uint32_t seed = 9;
+  for (const TensorInfo& in : (*s)->inputs()) {
+    Shape shape;
+    for (int64_t d : in.dims) shape.push_back(d < 0 ? 1 : d);
+    feeds.push_back({in.name, RandomTensor(shape, seed++)});
+  }
+  EXPECT_EQ(AllocationsPerRuns(**s, feeds, 20), 0u);
+}
+
+const std::vector<std::string> kDefault = {"xnnpack", "cpu"};
+const std::vector<std::string> kReference = {"cpu"};
+
+INSTANTIATE_TEST_SUITE_P(
+    Models, ModelAllocationTest,
+    ::testing::Values(ModelCase{"demo/sensor_demo.onnx", kDefault}, ModelCase{"sensor_mlp/model.onnx", kDefault},
+                      ModelCase{"sensor_lstm/model.onnx", kDefault}, ModelCase{"sensor_transformer/model.onnx", kDefault},
+                      ModelCase{"vibration_cnn1d/model.onnx", kDefault},
+                      ModelCase{"fashion_cnn/model.onnx", kDefault, false},
+                      ModelCase{"fashion_mobilenet/model.onnx", kDefault, false},
+                      ModelCase{"demo/sensor_demo.onnx", kReference}, ModelCase{"sensor_mlp/model.onnx", kReference},
+                      ModelCase{"sensor_lstm/model.onnx", kReference}, ModelCase{"sensor_transformer/model.onnx", kReference},
+                      ModelCase{"vibration_cnn1d/model.onnx", kReference}, ModelCase{"fashion_cnn/model.onnx", kReference},
+                      ModelCase{"fashion_mobilenet/model.onnx", kReference}),
+    [](const ::testing::TestParamInfo<ModelCase>& info) {
+      std::string name = info.param.model;
+      name = name.substr(0, name.find_first_of("/."));
+      if (name == "demo") name = "sensor_demo";
+      name += info.param.providers.size() == 1 ? "_reference" : "_default";
+      if (!info.param.onednn) name += "_without_onednn";
+      return name;
+    });
 
 }  // namespace
 }  // namespace edgerun

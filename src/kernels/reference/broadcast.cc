@@ -1,15 +1,18 @@
 // Broadcasting and small shared helpers for reference kernels.
 #include "kernels/reference/broadcast.h"
 
+#include <cassert>
+
 #include "kernels/reference/dispatch.h"
 
 namespace edgerun {
 
-Result<Shape> BroadcastShapes(const std::vector<Shape>& shapes) {
+Result<Shape> BroadcastShapes(const Shape* shapes, size_t n) {
   size_t rank = 0;
-  for (const auto& s : shapes) rank = std::max(rank, s.size());
+  for (size_t j = 0; j < n; ++j) rank = std::max(rank, shapes[j].size());
   Shape out(rank, 1);
-  for (const auto& s : shapes) {
+  for (size_t j = 0; j < n; ++j) {
+    const Shape& s = shapes[j];
     size_t off = rank - s.size();
     for (size_t i = 0; i < s.size(); ++i) {
       int64_t d = s[i];
@@ -20,15 +23,15 @@ Result<Shape> BroadcastShapes(const std::vector<Shape>& shapes) {
         continue;
       }
       std::string all;
-      for (const auto& x : shapes) all += (all.empty() ? "" : " and ") + ShapeToString(x);
+      for (size_t x = 0; x < n; ++x) all += (all.empty() ? "" : " and ") + ShapeToString(shapes[x]);
       return InvalidArgument("shapes " + all + " cannot be broadcast together");
     }
   }
   return out;
 }
 
-std::vector<int64_t> BroadcastStrides(const Shape& in, const Shape& out) {
-  std::vector<int64_t> strides(out.size(), 0);
+Dims BroadcastStrides(const Shape& in, const Shape& out) {
+  Dims strides(out.size(), 0);
   int64_t s = 1;
   for (size_t k = 0; k < in.size(); ++k) {
     size_t i = in.size() - 1 - k;
@@ -39,19 +42,20 @@ std::vector<int64_t> BroadcastStrides(const Shape& in, const Shape& out) {
   return strides;
 }
 
-BroadcastWalker::BroadcastWalker(const Shape& out_shape, const std::vector<Shape>& in_shapes)
-    : out_(out_shape), index_(out_shape.size(), 0), offsets_(in_shapes.size(), 0) {
-  for (const auto& s : in_shapes) strides_.push_back(BroadcastStrides(s, out_shape));
+BroadcastWalker::BroadcastWalker(const Shape& out_shape, const Shape* const* in_shapes, size_t n)
+    : out_(out_shape), n_(n), index_(out_shape.size(), 0) {
+  assert(n_ <= kMaxInputs);
+  for (size_t j = 0; j < n; ++j) strides_[j] = BroadcastStrides(*in_shapes[j], out_shape);
 }
 
 void BroadcastWalker::Next() {
   for (size_t k = out_.size(); k-- > 0;) {
     if (++index_[k] < out_[k]) {
-      for (size_t j = 0; j < offsets_.size(); ++j) offsets_[j] += strides_[j][k];
+      for (size_t j = 0; j < n_; ++j) offsets_[j] += strides_[j][k];
       return;
     }
     index_[k] = 0;
-    for (size_t j = 0; j < offsets_.size(); ++j) offsets_[j] -= strides_[j][k] * (out_[k] - 1);
+    for (size_t j = 0; j < n_; ++j) offsets_[j] -= strides_[j][k] * (out_[k] - 1);
   }
 }
 
@@ -62,14 +66,14 @@ Result<int64_t> NormalizeAxis(int64_t axis, int64_t rank, const char* what) {
   return axis < 0 ? axis + rank : axis;
 }
 
-std::vector<int64_t> ContiguousStrides(const Shape& shape) {
-  std::vector<int64_t> s(shape.size(), 1);
+Dims ContiguousStrides(const Shape& shape) {
+  Dims s(shape.size(), 1);
   for (size_t k = shape.size(); k-- > 1;) s[k - 1] = s[k] * shape[k];
   return s;
 }
 
-Result<std::vector<int64_t>> ReadInt64s(const Tensor& t, const char* what) {
-  std::vector<int64_t> v(static_cast<size_t>(t.numel()));
+Result<Dims> ReadInt64s(const Tensor& t, const char* what) {
+  Dims v(static_cast<size_t>(t.numel()));
   if (t.dtype() == DataType::kInt64) {
     for (int64_t i = 0; i < t.numel(); ++i) v[i] = t.data<int64_t>()[i];
   } else if (t.dtype() == DataType::kInt32) {

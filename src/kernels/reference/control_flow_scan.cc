@@ -103,10 +103,10 @@ class ScanKernel final : public Kernel {
     }
     if (g.outputs.size() < n_state) return InvalidArgument("Scan body has fewer outputs than state variables");
     const size_t n_scan_out = g.outputs.size() - n_state;
-    auto in_axes = node.GetInts("scan_input_axes", std::vector<int64_t>(n_scan_in, 0));
-    auto in_dirs = node.GetInts(batched_ ? "directions" : "scan_input_directions", std::vector<int64_t>(n_scan_in, 0));
-    auto out_axes = node.GetInts("scan_output_axes", std::vector<int64_t>(n_scan_out, 0));
-    auto out_dirs = node.GetInts("scan_output_directions", std::vector<int64_t>(n_scan_out, 0));
+    auto in_axes = node.GetInts("scan_input_axes", Dims(n_scan_in, 0));
+    auto in_dirs = node.GetInts(batched_ ? "directions" : "scan_input_directions", Dims(n_scan_in, 0));
+    auto out_axes = node.GetInts("scan_output_axes", Dims(n_scan_out, 0));
+    auto out_dirs = node.GetInts("scan_output_directions", Dims(n_scan_out, 0));
     if (in_axes.size() != n_scan_in || in_dirs.size() != n_scan_in || out_axes.size() != n_scan_out || out_dirs.size() != n_scan_out) {
       return InvalidArgument("Scan axes/directions attributes do not match the number of scan inputs/outputs");
     }

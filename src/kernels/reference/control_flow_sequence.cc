@@ -17,7 +17,7 @@ Result<const RValue*> SequenceInput(const KernelContext& ctx, size_t i) {
 // Position input (int32/int64 scalar) normalized for a sequence of `size` (+1 when inserting).
 Result<int64_t> ReadPosition(const KernelContext& ctx, size_t i, int64_t size, int64_t def, bool inserting) {
   if (!ctx.has_input(i)) return def;
-  std::vector<int64_t> p;
+  Dims p;
   EDGERUN_ASSIGN_OR_RETURN(p, ReadInt64s(ctx.input(i), "position"));
   if (p.size() != 1) return InvalidArgument("position must be a scalar");
   int64_t pos = p[0];
@@ -147,13 +147,13 @@ void RegisterSequenceKernels(KernelRegistry& r) {
       int64_t axis;
       EDGERUN_ASSIGN_OR_RETURN(axis, NormalizeAxis(axis_attr, t.rank()));
       const int64_t len = t.dim(axis);
-      std::vector<int64_t> sizes;
+      Dims sizes;
       bool squeeze = false;
       if (!ctx.has_input(1)) {
         sizes.assign(static_cast<size_t>(len), 1);
         squeeze = !keepdims;
       } else {
-        std::vector<int64_t> split;
+        Dims split;
         EDGERUN_ASSIGN_OR_RETURN(split, ReadInt64s(ctx.input(1), "split"));
         if (ctx.input(1).rank() == 0) {
           if (split[0] <= 0) return InvalidArgument("split must be positive");

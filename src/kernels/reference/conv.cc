@@ -10,6 +10,7 @@
 #include "kernels/reference/conv_im2col.h"
 #include "kernels/reference/conv_util.h"
 #include "kernels/reference/dispatch.h"
+#include "kernels/reference/scratch.h"
 
 namespace edgerun {
 namespace {
@@ -37,18 +38,18 @@ Status ConvTyped(const ConvProblem& p, const Tensor& x, const Tensor& w, const T
   for (size_t d = 0; d < g.rank(); ++d) {
     direct = direct && g.strides[d] == 1 && g.pad_begin[d] == 0 && g.pad_end[d] == 0;
   }
-  std::vector<Acc> col;
+  Acc* col = nullptr;  // im2col of one group of one image
   if (!direct) {
     EDGERUN_RETURN_IF_ERROR(CheckShapeAllocatable(DataTypeOf<Acc>::value, {kg, out_size}));
-    col.resize(static_cast<size_t>(kg * out_size));
+    col = ThreadScratch<Acc>(static_cast<size_t>(kg * out_size));
   }
   for (int64_t n = 0; n < p.batch; ++n) {
     for (int64_t grp = 0; grp < p.group; ++grp) {
       const Acc* xg = xp + (n * p.channels + grp * cg) * in_size;
       const Acc* colp = xg;
       if (!direct) {
-        Im2Col(xg, cg, g, col.data());
-        colp = col.data();
+        Im2Col(xg, cg, g, col);
+        colp = col;
       }
       Acc* yg = yp + (n * p.maps + grp * mg) * out_size;
       for (int64_t m = 0; m < mg; ++m) {

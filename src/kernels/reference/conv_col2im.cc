@@ -23,7 +23,7 @@ class Col2ImKernel final : public Kernel {
       return InvalidArgument("Col2Im needs inputs input, image_shape and block_shape");
     }
     const Tensor& x = ctx.input(0);
-    std::vector<int64_t> image, block;
+    Dims image, block;
     EDGERUN_ASSIGN_OR_RETURN(image, ReadInt64s(ctx.input(1), "image_shape"));
     EDGERUN_ASSIGN_OR_RETURN(block, ReadInt64s(ctx.input(2), "block_shape"));
     if (image.empty() || image.size() != block.size()) {

@@ -6,9 +6,9 @@
 namespace edgerun {
 namespace {
 
-std::string ListToString(const std::vector<int64_t>& v) { return ShapeToString(v); }
+std::string ListToString(const Dims& v) { return ShapeToString(v); }
 
-Status CheckPositive(const std::vector<int64_t>& v, const char* name) {
+Status CheckPositive(const Dims& v, const char* name) {
   for (int64_t x : v) {
     if (x < 1) return InvalidArgument(std::string(name) + " must be positive, got " + ListToString(v));
   }
@@ -47,7 +47,7 @@ Result<WindowAttrs> ParseWindowAttrs(const ir::Node& node, bool allow_negative_p
   }
   // Bounds keep every window computation far from int64 overflow.
   constexpr int64_t kMaxWindowValue = int64_t{1} << 31;
-  for (const std::vector<int64_t>* v : {&a.kernel_shape, &a.strides, &a.dilations, &a.pads}) {
+  for (const Dims* v : {&a.kernel_shape, &a.strides, &a.dilations, &a.pads}) {
     for (int64_t x : *v) {
       if (x > kMaxWindowValue || x < -kMaxWindowValue) {
         return InvalidArgument(node.Describe() + ": window attribute value " + std::to_string(x) + " is out of range");
@@ -58,7 +58,7 @@ Result<WindowAttrs> ParseWindowAttrs(const ir::Node& node, bool allow_negative_p
     return InvalidArgument(node.Describe() + ": pads must have an even length, got " + ListToString(a.pads));
   }
   size_t rank = a.kernel_shape.size();
-  auto check_len = [&](const std::vector<int64_t>& v, size_t want, const char* name) -> Status {
+  auto check_len = [&](const Dims& v, size_t want, const char* name) -> Status {
     if (rank != 0 && !v.empty() && v.size() != want) {
       return InvalidArgument(node.Describe() + ": " + name + " has " + std::to_string(v.size()) +
                              " values, expected " + std::to_string(want) + " (kernel_shape " +
@@ -73,8 +73,8 @@ Result<WindowAttrs> ParseWindowAttrs(const ir::Node& node, bool allow_negative_p
 }
 
 Status FillWindowParams(const WindowAttrs& a, size_t rank, WindowGeometry* g) {
-  auto fill = [rank](const std::vector<int64_t>& v, int64_t def, const char* name,
-                     std::vector<int64_t>* out) -> Status {
+  auto fill = [rank](const Dims& v, int64_t def, const char* name,
+                     Dims* out) -> Status {
     if (v.empty()) {
       out->assign(rank, def);
       return Status::Ok();
@@ -103,7 +103,7 @@ Status FillWindowParams(const WindowAttrs& a, size_t rank, WindowGeometry* g) {
 }
 
 Result<WindowGeometry> ForwardGeometry(const WindowAttrs& a, const Shape& in_spatial,
-                                       const std::vector<int64_t>& kernel) {
+                                       const Dims& kernel) {
   const size_t rank = in_spatial.size();
   WindowGeometry g;
   g.in = in_spatial;

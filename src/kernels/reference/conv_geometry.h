@@ -19,10 +19,10 @@ enum class AutoPad { kNotSet, kSameUpper, kSameLower, kValid };
 // Window attributes as written on the node. Empty lists mean "not given" (defaults apply).
 struct WindowAttrs {
   AutoPad auto_pad = AutoPad::kNotSet;
-  std::vector<int64_t> kernel_shape;
-  std::vector<int64_t> strides;
-  std::vector<int64_t> dilations;
-  std::vector<int64_t> pads;  // [begin_0, ..., begin_n-1, end_0, ..., end_n-1]
+  Dims kernel_shape;
+  Dims strides;
+  Dims dilations;
+  Dims pads;  // [begin_0, ..., begin_n-1, end_0, ..., end_n-1]
   bool ceil_mode = false;
 };
 
@@ -34,13 +34,13 @@ Result<WindowAttrs> ParseWindowAttrs(const ir::Node& node, bool allow_negative_p
 // A window over `rank` spatial dims. For Conv and pooling, `in` is the input image and `out` the
 // grid of window positions; Col2Im-style scatters reuse the same geometry with the image as `in`.
 struct WindowGeometry {
-  std::vector<int64_t> in, out, kernel, strides, dilations, pad_begin, pad_end;
+  Dims in, out, kernel, strides, dilations, pad_begin, pad_end;
 
   size_t rank() const { return in.size(); }
   int64_t InSize() const { return Product(in); }
   int64_t OutSize() const { return Product(out); }
   int64_t KernelSize() const { return Product(kernel); }
-  static int64_t Product(const std::vector<int64_t>& v) {
+  static int64_t Product(const Dims& v) {
     int64_t p = 1;
     for (int64_t d : v) p *= d;
     return p;
@@ -56,6 +56,6 @@ Status FillWindowParams(const WindowAttrs& a, size_t rank, WindowGeometry* g);
 // and ceil_mode (ceil_mode only for pooling) and computes the output sizes. InvalidArgument when
 // the lists do not match the rank or an output size would be below 1.
 Result<WindowGeometry> ForwardGeometry(const WindowAttrs& a, const Shape& in_spatial,
-                                       const std::vector<int64_t>& kernel);
+                                       const Dims& kernel);
 
 }  // namespace edgerun

@@ -39,7 +39,7 @@ namespace conv_internal {
 
 // Advances an odometer over dims [0, count) of `limits` (last dim fastest); returns false after
 // the final index, leaving idx all zeros.
-inline bool NextIndex(std::vector<int64_t>& idx, const std::vector<int64_t>& limits, size_t count) {
+inline bool NextIndex(Dims& idx, const Dims& limits, size_t count) {
   for (size_t d = count; d-- > 0;) {
     if (++idx[d] < limits[d]) return true;
     idx[d] = 0;
@@ -59,9 +59,9 @@ void Im2Col(const T* image, int64_t channels, const WindowGeometry& g, T* col) {
   const int64_t in_size = g.InSize();
   const int64_t kernel_size = g.KernelSize();
   const int64_t out_last = g.out[last];
-  std::vector<int64_t> in_strides(rank, 1);
+  Dims in_strides(rank, 1);
   for (size_t d = rank - 1; d-- > 0;) in_strides[d] = in_strides[d + 1] * g.in[d + 1];
-  std::vector<int64_t> kidx(rank), oidx(rank);
+  Dims kidx(rank), oidx(rank);
   T* dst = col;
   for (int64_t c = 0; c < channels; ++c) {
     const T* src = image + c * in_size;
@@ -107,9 +107,9 @@ void Col2ImAdd(const T* col, int64_t channels, const WindowGeometry& g, T* image
   const int64_t in_size = g.InSize();
   const int64_t kernel_size = g.KernelSize();
   const int64_t out_last = g.out[last];
-  std::vector<int64_t> in_strides(rank, 1);
+  Dims in_strides(rank, 1);
   for (size_t d = rank - 1; d-- > 0;) in_strides[d] = in_strides[d + 1] * g.in[d + 1];
-  std::vector<int64_t> kidx(rank), oidx(rank);
+  Dims kidx(rank), oidx(rank);
   const T* src = col;
   for (int64_t c = 0; c < channels; ++c) {
     T* dst_image = image + c * in_size;

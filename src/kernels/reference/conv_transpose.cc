@@ -58,8 +58,8 @@ Status ConvTransposeTyped(const ConvTransposeProblem& p, const Tensor& x, const 
 
 class ConvTransposeKernel final : public Kernel {
  public:
-  ConvTransposeKernel(WindowAttrs attrs, int64_t group, std::vector<int64_t> output_padding,
-                      std::vector<int64_t> output_shape)
+  ConvTransposeKernel(WindowAttrs attrs, int64_t group, Dims output_padding,
+                      Dims output_shape)
       : attrs_(std::move(attrs)),
         group_(group),
         output_padding_(std::move(output_padding)),
@@ -102,9 +102,9 @@ class ConvTransposeKernel final : public Kernel {
     g.kernel = kernel;
     g.out.assign(x.shape().begin() + 2, x.shape().end());
     EDGERUN_RETURN_IF_ERROR(FillWindowParams(attrs_, rank, &g));
-    std::vector<int64_t> out_pad = output_padding_.empty() ? std::vector<int64_t>(rank, 0) : output_padding_;
+    Dims out_pad = output_padding_.empty() ? Dims(rank, 0) : output_padding_;
     if (out_pad.size() != rank) return InvalidArgument("output_padding does not match the number of spatial dims");
-    std::vector<int64_t> target;  // requested spatial output shape, if any
+    Dims target;  // requested spatial output shape, if any
     if (!output_shape_.empty()) {
       if (output_shape_.size() == rank) {
         target = output_shape_;
@@ -149,8 +149,8 @@ class ConvTransposeKernel final : public Kernel {
  private:
   WindowAttrs attrs_;
   int64_t group_;
-  std::vector<int64_t> output_padding_;
-  std::vector<int64_t> output_shape_;
+  Dims output_padding_;
+  Dims output_shape_;
 };
 
 }  // namespace
@@ -161,11 +161,11 @@ void RegisterConvTransposeKernel(KernelRegistry& r) {
     EDGERUN_ASSIGN_OR_RETURN(attrs, ParseWindowAttrs(kc.node));
     int64_t group = kc.node.GetInt("group", 1);
     if (group < 1) return InvalidArgument(kc.node.Describe() + ": group must be positive, got " + std::to_string(group));
-    std::vector<int64_t> output_padding = kc.node.GetInts("output_padding");
+    Dims output_padding = kc.node.GetInts("output_padding");
     for (int64_t v : output_padding) {
       if (v < 0) return InvalidArgument(kc.node.Describe() + ": output_padding must be non-negative");
     }
-    std::vector<int64_t> output_shape = kc.node.GetInts("output_shape");
+    Dims output_shape = kc.node.GetInts("output_shape");
     for (int64_t v : output_shape) {
       if (v < 0) return InvalidArgument(kc.node.Describe() + ": output_shape must be non-negative");
     }

@@ -50,7 +50,7 @@ Status CumSumRun(const CumSumAttrs& at, KernelContext& ctx) {
   EDGERUN_RETURN_IF_ERROR(CheckTensorInputs(ctx, 2, "CumSum"));
   const Tensor& x = ctx.input(0);
   if (!ctx.has_input(1)) return InvalidArgument("CumSum needs input axis");
-  std::vector<int64_t> axis_v;
+  Dims axis_v;
   EDGERUN_ASSIGN_OR_RETURN(axis_v, ReadInt64s(ctx.input(1), "CumSum axis"));
   if (axis_v.size() != 1 || ctx.input(1).rank() > 1) {
     return InvalidArgument("CumSum axis must be a scalar, got shape " + ShapeToString(ctx.input(1).shape()));

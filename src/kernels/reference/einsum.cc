@@ -97,8 +97,8 @@ Result<EinsumSpec> ParseEquation(const std::string& raw) {
 
 // Run-time layout: label ids 0..51 are letters, 52.. are ellipsis dims (left to right).
 struct EinsumLayout {
-  std::vector<int64_t> dims;                  // per iteration label: output labels, then summed
-  std::vector<std::vector<int64_t>> strides;  // per input, per iteration label
+  Dims dims;                  // per iteration label: output labels, then summed
+  std::vector<Dims> strides;  // per input, per iteration label
   Shape out_shape;
   int64_t out_count = 1;
   int64_t sum_count = 1;
@@ -108,7 +108,7 @@ Result<EinsumLayout> Layout(const EinsumSpec& spec, const KernelContext& ctx) {
   const size_t n_in = spec.inputs.size();
   // Ellipsis rank: the largest number of dims any operand's "..." covers.
   int64_t ell_rank = 0;
-  std::vector<int64_t> op_ell(n_in, 0);
+  Dims op_ell(n_in, 0);
   for (size_t k = 0; k < n_in; ++k) {
     const auto& t = spec.inputs[k];
     const bool has_ell = std::find(t.begin(), t.end(), kEllipsis) != t.end();
@@ -122,11 +122,11 @@ Result<EinsumLayout> Layout(const EinsumSpec& spec, const KernelContext& ctx) {
     ell_rank = std::max(ell_rank, op_ell[k]);
   }
   const int total_labels = kNumLetters + static_cast<int>(ell_rank);
-  std::vector<int64_t> size(total_labels, -1);
-  std::vector<std::vector<int64_t>> lstride(n_in, std::vector<int64_t>(total_labels, 0));
+  Dims size(total_labels, -1);
+  std::vector<Dims> lstride(n_in, Dims(total_labels, 0));
   for (size_t k = 0; k < n_in; ++k) {
     const Tensor& x = ctx.input(k);
-    std::vector<int64_t> axis_label;
+    Dims axis_label;
     for (int l : spec.inputs[k]) {
       if (l != kEllipsis) {
         axis_label.push_back(l);
@@ -193,11 +193,11 @@ void Evaluate(const EinsumLayout& lay, const std::vector<const T*>& in, T* out) 
   const size_t n_odo = has_sum ? n_lab - 1 : n_lab;
   const int64_t inner_n = has_sum ? lay.dims[n_lab - 1] : 1;
   const int64_t outer_sum = lay.sum_count / inner_n;
-  std::vector<int64_t> inner_stride(n_in, 0);
+  Dims inner_stride(n_in, 0);
   if (has_sum) {
     for (size_t k = 0; k < n_in; ++k) inner_stride[k] = lay.strides[k][n_lab - 1];
   }
-  std::vector<int64_t> idx(n_odo, 0), off(n_in, 0);
+  Dims idx(n_odo, 0), off(n_in, 0);
   for (int64_t o = 0; o < lay.out_count; ++o) {
     Acc acc{};
     for (int64_t s = 0; s < outer_sum; ++s) {

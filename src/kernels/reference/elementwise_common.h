@@ -192,14 +192,14 @@ void ForEachBroadcastRow(const Shape& out, const std::array<const Shape*, N>& in
   dims.pop_back();
   std::array<int64_t, N> inner;
   std::array<int64_t, N> stride;
-  std::vector<Shape> outer_in(N);
+  std::array<const Shape*, N> outer_in;
   for (size_t j = 0; j < N; ++j) {
     inner[j] = in_dims[j].back();
     stride[j] = inner[j] == 1 ? 0 : 1;
     in_dims[j].pop_back();
-    outer_in[j] = std::move(in_dims[j]);
+    outer_in[j] = &in_dims[j];
   }
-  BroadcastWalker walker(dims, outer_in);
+  BroadcastWalker walker(dims, outer_in.data(), N);
   const int64_t rows = n / len;
   std::array<int64_t, N> off;
   for (int64_t r = 0; r < rows; ++r, walker.Next()) {

@@ -74,12 +74,10 @@ class FusedConvKernel final : public Kernel {
   FusedConvKernel(std::unique_ptr<Kernel> conv, Activation act) : conv_(std::move(conv)), act_(act) {}
 
   Status Run(KernelContext& ctx) const override {
-    std::vector<const RValue*> conv_inputs;
-    for (size_t i = 0; i < 3 && i < ctx.num_inputs(); ++i) conv_inputs.push_back(ctx.input_value(i));
-    std::vector<RValue> conv_outputs(1);
-    KernelContext conv_ctx(ctx.node(), conv_inputs, &conv_outputs, nullptr);
-    EDGERUN_RETURN_IF_ERROR(conv_->Run(conv_ctx));
-    Tensor y = std::move(conv_outputs[0].tensor);
+    // The convolution reads inputs 0-2 and writes output 0 (planned memory, which never shares
+    // storage with Z: both are alive at this step); bias, Z and the activation finish it in place.
+    EDGERUN_RETURN_IF_ERROR(conv_->Run(ctx));
+    Tensor& y = ctx.output_value(0).tensor;
     const Tensor* z = ctx.has_input(3) ? &ctx.input(3) : nullptr;
     if (z && (z->shape() != y.shape() || z->dtype() != y.dtype())) {
       return InvalidArgument("Z " + std::string(DataTypeName(z->dtype())) + ShapeToString(z->shape()) +
@@ -99,7 +97,6 @@ class FusedConvKernel final : public Kernel {
       }
       return Status::Ok();
     }));
-    ctx.SetOutput(0, std::move(y));
     return Status::Ok();
   }
 

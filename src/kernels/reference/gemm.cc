@@ -36,7 +36,7 @@ void FillBias(const Tensor* c, float beta, int64_t m, int64_t n, Out* y) {
     std::fill(y, y + m * n, Out{});
     return;
   }
-  BroadcastWalker w({m, n}, {c->shape()});
+  BroadcastWalker w({m, n}, {&c->shape()});
   const T* cd = c->data<T>();
   for (int64_t i = 0; i < m * n; ++i, w.Next()) {
     y[i] = static_cast<Out>(static_cast<double>(beta) * static_cast<double>(cd[w.offset(0)]));
@@ -57,7 +57,7 @@ Status RunGemm(const GemmAttrs& at, const Tensor& a, const Tensor& b, const Tens
     std::vector<float> bf(b.data<T>(), b.data<T>() + b.numel());
     std::vector<float> yf(static_cast<size_t>(m * n));
     if (c != nullptr && at.beta != 0.0f) {
-      BroadcastWalker w({m, n}, {c->shape()});
+      BroadcastWalker w({m, n}, {&c->shape()});
       for (int64_t i = 0; i < m * n; ++i, w.Next()) yf[i] = at.beta * static_cast<float>(c->data<T>()[w.offset(0)]);
     }
     GemmF32(at.trans_a, at.trans_b, m, n, k, at.alpha, af.data(), lda, bf.data(), ldb, 1.0f, yf.data(), n);
@@ -70,7 +70,8 @@ Status RunGemm(const GemmAttrs& at, const Tensor& a, const Tensor& b, const Tens
       const bool exact = at.alpha == 1.0f && (c == nullptr || at.beta == 1.0f || at.beta == 0.0f);
       if (exact) {
         const bool add_c = c != nullptr && at.beta == 1.0f;
-        BroadcastWalker w({m, n}, {add_c ? c->shape() : Shape{}});
+        const Shape none;
+        BroadcastWalker w({m, n}, {add_c ? &c->shape() : &none});
         for (int64_t i = 0; i < m * n; ++i, w.Next()) {
           Acc v = acc[i];
           if (add_c) v += GemmToAcc<Acc>(c->data<T>()[w.offset(0)]);

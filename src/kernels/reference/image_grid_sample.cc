@@ -109,13 +109,13 @@ class GridSampleKernel final : public Kernel {
       in_spatial *= xs[2 + i];
       out_spatial *= ys[2 + i];
     }
-    std::vector<int64_t> stride(r, 1);
+    Dims stride(r, 1);
     for (size_t i = r - 1; i-- > 0;) stride[i] = stride[i + 1] * xs[3 + i];
 
     const size_t taps_per_dim = cfg_.mode == GridMode::kCubic ? 4 : cfg_.mode == GridMode::kLinear ? 2 : 1;
-    std::vector<int64_t> tap_off(r * taps_per_dim);  // -1: zero padding
+    Dims tap_off(r * taps_per_dim);  // -1: zero padding
     std::vector<double> tap_w(r * taps_per_dim);
-    std::vector<int64_t> combo_off;
+    Dims combo_off;
     std::vector<double> combo_w;
     std::vector<size_t> odo(r);
 
@@ -217,7 +217,7 @@ class AffineGridKernel final : public Kernel {
 
   Status Run(KernelContext& ctx) const override {
     const Tensor& theta = ctx.input(0);
-    std::vector<int64_t> size;
+    Dims size;
     EDGERUN_ASSIGN_OR_RETURN(size, ReadInt64s(ctx.input(1), "AffineGrid size"));
     if (size.size() != 4 && size.size() != 5) {
       return InvalidArgument(desc_ + ": size must have 4 or 5 elements, got " + std::to_string(size.size()));
@@ -242,7 +242,7 @@ class AffineGridKernel final : public Kernel {
       T* out = y->data<T>();
       const int64_t points = ShapeSize(Shape(out_shape.begin() + 1, out_shape.end() - 1));
       std::vector<double> base(static_cast<size_t>(r) + 1, 1.0);  // (x, y[, z], 1): innermost axis first
-      std::vector<int64_t> idx(static_cast<size_t>(r), 0);
+      Dims idx(static_cast<size_t>(r), 0);
       for (int64_t n = 0; n < size[0]; ++n) {
         const double* m = th.data() + n * r * (r + 1);
         std::fill(idx.begin(), idx.end(), 0);

@@ -65,7 +65,7 @@ class NmsKernel final : public Kernel {
     const int64_t classes = scores_t.dim(1);
     int64_t max_out = 0;
     if (ctx.has_input(2) && ctx.input(2).numel() > 0) {
-      std::vector<int64_t> v;
+      Dims v;
       EDGERUN_ASSIGN_OR_RETURN(v, ReadInt64s(ctx.input(2), "max_output_boxes_per_class"));
       max_out = std::max<int64_t>(v[0], 0);
     }
@@ -88,9 +88,9 @@ class NmsKernel final : public Kernel {
     EDGERUN_ASSIGN_OR_RETURN(boxes, ReadFloatsAsDouble(boxes_t, "boxes"));
     EDGERUN_ASSIGN_OR_RETURN(scores, ReadFloatsAsDouble(scores_t, "scores"));
 
-    std::vector<int64_t> selected;  // triples
+    Dims selected;  // triples
     std::vector<std::pair<float, int64_t>> candidates;
-    std::vector<int64_t> kept;
+    Dims kept;
     std::vector<Box> box_cache(static_cast<size_t>(num_boxes));
     for (int64_t b = 0; b < batches && max_out > 0; ++b) {
       for (int64_t i = 0; i < num_boxes; ++i) box_cache[i] = MakeBox(&boxes[(b * num_boxes + i) * 4], center_point_);

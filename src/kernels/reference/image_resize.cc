@@ -1,9 +1,9 @@
 // Resize and Upsample reference kernels: work out per-axis output sizes and scales from the
 // scales/sizes inputs (or Upsample-7's attribute), then interpolate through a ResizeAxisTaps plan.
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,7 +24,7 @@ struct ResizeConfig {
   bool upsample = false;
   bool has_scales_attr = false;           // Upsample-7
   std::vector<double> scales_attr;        // Upsample-7
-  std::vector<int64_t> axes_attr;         // Resize-18
+  Dims axes_attr;         // Resize-18
   AspectPolicy policy = AspectPolicy::kStretch;
   std::string desc;
 };
@@ -81,22 +81,26 @@ Status ResizeKernel::Run(KernelContext& ctx) const {
   const Tensor& x = ctx.input(0);
   const int64_t rank = x.rank();
 
-  std::vector<int64_t> axes;
+  Dims axes;
   if (cfg_.axes_attr.empty()) {
     for (int64_t d = 0; d < rank; ++d) axes.push_back(d);
   } else {
-    std::set<int64_t> seen;
     for (int64_t a : cfg_.axes_attr) {
       int64_t axis = 0;
       EDGERUN_ASSIGN_OR_RETURN(axis, NormalizeAxis(a, rank, "axes"));
-      if (!seen.insert(axis).second) return Fail("axes contains " + std::to_string(a) + " twice");
+      if (std::find(axes.begin(), axes.end(), axis) != axes.end()) {
+        return Fail("axes contains " + std::to_string(a) + " twice");
+      }
       axes.push_back(axis);
     }
   }
 
-  // Gather scales or sizes.
-  std::vector<double> scales;
-  std::vector<int64_t> sizes;
+  // Gather scales or sizes. The per-thread vectors keep their capacity between runs.
+  thread_local std::vector<double> scales;
+  thread_local std::vector<ResizeAxis> dims;
+  thread_local std::vector<double> ratios;
+  scales.clear();
+  Dims sizes;
   bool have_scales = false;
   bool have_sizes = false;
   if (cfg_.has_scales_attr) {
@@ -104,11 +108,11 @@ Status ResizeKernel::Run(KernelContext& ctx) const {
     have_scales = true;
   } else if (cfg_.upsample || cfg_.opset < 11) {
     if (!ctx.has_input(1)) return Fail("input 'scales' is required");
-    EDGERUN_ASSIGN_OR_RETURN(scales, ReadFloatsAsDouble(ctx.input(1), "scales"));
+    EDGERUN_RETURN_IF_ERROR(ReadFloatsAsDoubleInto(ctx.input(1), "scales", &scales));
     have_scales = true;
   } else {
     if (ctx.has_input(2) && ctx.input(2).numel() > 0) {
-      EDGERUN_ASSIGN_OR_RETURN(scales, ReadFloatsAsDouble(ctx.input(2), "scales"));
+      EDGERUN_RETURN_IF_ERROR(ReadFloatsAsDoubleInto(ctx.input(2), "scales", &scales));
       have_scales = true;
     }
     if (ctx.has_input(3) && ctx.input(3).numel() > 0) {
@@ -127,7 +131,7 @@ Status ResizeKernel::Run(KernelContext& ctx) const {
                 " for input of shape " + ShapeToString(x.shape()));
   }
 
-  std::vector<ResizeAxis> dims(static_cast<size_t>(rank));
+  dims.assign(static_cast<size_t>(rank), ResizeAxis{});
   for (int64_t d = 0; d < rank; ++d) {
     ResizeAxis& a = dims[static_cast<size_t>(d)];
     a.in = a.out = x.dim(d);
@@ -146,7 +150,7 @@ Status ResizeKernel::Run(KernelContext& ctx) const {
       a.out_float = s * static_cast<double>(a.in);
     }
   } else {
-    std::vector<double> ratios(want);
+    ratios.assign(want, 0.0);
     for (size_t k = 0; k < want; ++k) {
       const ResizeAxis& a = dims[static_cast<size_t>(axes[k])];
       if (sizes[k] < 0) return Fail("sizes must be non-negative, got " + std::to_string(sizes[k]));
@@ -176,8 +180,8 @@ Status ResizeKernel::Run(KernelContext& ctx) const {
 
   if (cfg_.opt.coord == ResizeCoordMode::kTfCropAndResize && !cfg_.upsample && cfg_.opset >= 11 && ctx.has_input(1) &&
       ctx.input(1).numel() > 0) {
-    std::vector<double> roi;
-    EDGERUN_ASSIGN_OR_RETURN(roi, ReadFloatsAsDouble(ctx.input(1), "roi"));
+    thread_local std::vector<double> roi;
+    EDGERUN_RETURN_IF_ERROR(ReadFloatsAsDoubleInto(ctx.input(1), "roi", &roi));
     if (roi.size() != 2 * want) {
       return Fail("roi has " + std::to_string(roi.size()) + " elements, expected " + std::to_string(2 * want));
     }

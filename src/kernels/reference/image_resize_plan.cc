@@ -179,7 +179,7 @@ ResizeAxisTaps ComputeResizeAxisTaps(const ResizeOptions& opt, const ResizeAxis&
 namespace {
 
 template <typename T>
-double SumTaps(const T* x, const std::vector<ResizeAxisTaps>& taps, const std::vector<int64_t>& idx, size_t d,
+double SumTaps(const T* x, const std::vector<ResizeAxisTaps>& taps, const Dims& idx, size_t d,
                int64_t base) {
   const ResizeAxisTaps& t = taps[d];
   const int64_t b = t.begin[static_cast<size_t>(idx[d])];
@@ -206,7 +206,7 @@ T Extrapolation(double v) {
 template <typename Fn>
 void ForEachOutput(const Shape& shape, Fn&& fn) {
   const int64_t total = ShapeSize(shape);
-  std::vector<int64_t> idx(shape.size(), 0);
+  Dims idx(shape.size(), 0);
   for (int64_t i = 0; i < total; ++i) {
     fn(i, idx);
     for (size_t d = shape.size(); d-- > 0;) {
@@ -296,7 +296,7 @@ Status ApplyResizeGeneric(const ResizeOptions& opt, const std::vector<ResizeAxis
       const T* in = x.data<T>();
       T* out = y->data<T>();
       const T extrap = Extrapolation<T>(opt.extrapolation_value);
-      ForEachOutput(out_shape, [&](int64_t i, const std::vector<int64_t>& idx) {
+      ForEachOutput(out_shape, [&](int64_t i, const Dims& idx) {
         int64_t off = 0;
         for (size_t d = 0; d < taps.size(); ++d) {
           const size_t o = static_cast<size_t>(idx[d]);
@@ -315,7 +315,7 @@ Status ApplyResizeGeneric(const ResizeOptions& opt, const std::vector<ResizeAxis
     const T* in = x.data<T>();
     T* out = y->data<T>();
     const T extrap = ImageFromDouble<T>(opt.extrapolation_value);
-    ForEachOutput(out_shape, [&](int64_t i, const std::vector<int64_t>& idx) {
+    ForEachOutput(out_shape, [&](int64_t i, const Dims& idx) {
       for (size_t d = 0; d < taps.size(); ++d) {
         if (taps[d].outside[static_cast<size_t>(idx[d])]) {
           out[i] = extrap;

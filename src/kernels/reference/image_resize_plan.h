@@ -58,8 +58,8 @@ struct ResizeAxis {
 // Offsets are input indices already multiplied by the axis stride. outside[o] marks
 // tf_crop_and_resize coordinates that take the extrapolation value.
 struct ResizeAxisTaps {
-  std::vector<int64_t> begin;
-  std::vector<int64_t> offset;
+  Dims begin;
+  Dims offset;
   std::vector<double> weight;
   std::vector<uint8_t> outside;
 };

@@ -84,7 +84,7 @@ class RoiAlignKernel final : public Kernel {
       return Fail("batch_indices has shape " + ShapeToString(batch.shape()) + ", expected [" +
                   std::to_string(num_rois) + "]");
     }
-    std::vector<int64_t> batch_idx;
+    Dims batch_idx;
     EDGERUN_ASSIGN_OR_RETURN(batch_idx, ReadInt64s(batch, "batch_indices"));
     for (int64_t b : batch_idx) {
       if (b < 0 || b >= x.dim(0)) {

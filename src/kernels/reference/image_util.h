@@ -46,15 +46,20 @@ inline T ImageFromDouble(double v) {
   }
 }
 
-// Reads every element of a floating-point tensor (float, double, float16, bfloat16) as double.
-inline Result<std::vector<double>> ReadFloatsAsDouble(const Tensor& t, const char* what) {
-  std::vector<double> out(static_cast<size_t>(t.numel()));
-  Status st = DispatchFloat(t.dtype(), what, [&]<typename T>() -> Status {
+// Reads every element of a floating-point tensor (float, double, float16, bfloat16) as double
+// into *out (resized; its capacity is reused).
+inline Status ReadFloatsAsDoubleInto(const Tensor& t, const char* what, std::vector<double>* out) {
+  out->resize(static_cast<size_t>(t.numel()));
+  return DispatchFloat(t.dtype(), what, [&]<typename T>() -> Status {
     const T* p = t.data<T>();
-    for (int64_t i = 0; i < t.numel(); ++i) out[static_cast<size_t>(i)] = ImageToDouble(p[i]);
+    for (int64_t i = 0; i < t.numel(); ++i) (*out)[static_cast<size_t>(i)] = ImageToDouble(p[i]);
     return Status::Ok();
   });
-  if (!st.ok()) return st;
+}
+
+inline Result<std::vector<double>> ReadFloatsAsDouble(const Tensor& t, const char* what) {
+  std::vector<double> out;
+  EDGERUN_RETURN_IF_ERROR(ReadFloatsAsDoubleInto(t, what, &out));
   return out;
 }
 

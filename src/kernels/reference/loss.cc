@@ -27,7 +27,7 @@ struct LossAttrs {
 };
 
 template <typename T>
-Status RunLoss(const LossAttrs& at, KernelContext& ctx, const std::vector<int64_t>& labels, const AxisSplit& s) {
+Status RunLoss(const LossAttrs& at, KernelContext& ctx, const Dims& labels, const AxisSplit& s) {
   const Tensor& x = ctx.input(0);
   const int64_t n = s.outer, c = s.axis, d = s.inner;
   std::vector<double> logp(static_cast<size_t>(x.numel()));
@@ -93,7 +93,7 @@ Status LossRun(const LossAttrs& at, KernelContext& ctx) {
     return InvalidArgument(std::string(at.name) + ": labels have shape " + ShapeToString(labels_t.shape()) +
                            ", expected " + ShapeToString(expect) + " for input " + ShapeToString(x.shape()));
   }
-  std::vector<int64_t> labels;
+  Dims labels;
   EDGERUN_ASSIGN_OR_RETURN(labels, ReadInt64s(labels_t, "labels"));
   const AxisSplit s = SplitAtAxis(x.shape(), 1);
   return DispatchFloat(x.dtype(), at.name, [&]<typename T>() { return RunLoss<T>(at, ctx, labels, s); });

@@ -45,7 +45,7 @@ template <typename T>
 void RunMatMul(const MatMulPlan& p, const T* a, const T* b, T* y) {
   const int64_t batches = ShapeSize(p.batch);
   const int64_t mk = p.m * p.k, kn = p.k * p.n, mn = p.m * p.n;
-  BroadcastWalker w(p.batch, {p.a_batch, p.b_batch});
+  BroadcastWalker w(p.batch, {&p.a_batch, &p.b_batch});
   if constexpr (std::is_same_v<T, float>) {
     for (int64_t i = 0; i < batches; ++i, w.Next()) {
       GemmF32(false, false, p.m, p.n, p.k, 1.0f, a + w.offset(0) * mk, p.k, b + w.offset(1) * kn, p.n, 0.0f,

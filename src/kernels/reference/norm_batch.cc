@@ -50,7 +50,7 @@ void PlaneStats(const Tensor& x, bool per_channel_over_batch, std::vector<double
   const int64_t spatial = batch * channels == 0 ? 0 : x.numel() / (batch * channels);
   const size_t groups = static_cast<size_t>(per_channel_over_batch ? channels : batch * channels);
   std::vector<double> sum(groups, 0.0), sq(groups, 0.0);
-  std::vector<int64_t> count(groups, 0);
+  Dims count(groups, 0);
   const T* xp = x.data<T>();
   for (int64_t n = 0; n < batch; ++n) {
     for (int64_t c = 0; c < channels; ++c) {

@@ -28,7 +28,7 @@ Result<std::vector<double>> ExpandTo(const Tensor& t, const Shape& shape, const 
   }
   const int64_t n = ShapeSize(shape);
   std::vector<double> out(static_cast<size_t>(n));
-  BroadcastWalker w(shape, {t.shape()});
+  BroadcastWalker w(shape, {&t.shape()});
   for (int64_t i = 0; i < n; ++i, w.Next()) out[static_cast<size_t>(i)] = raw[static_cast<size_t>(w.offset(0))];
   return out;
 }

@@ -70,7 +70,7 @@ Status RunLrn(KernelContext& ctx, const LrnParams& p) {
   });
 }
 
-Status RunMvn(KernelContext& ctx, const std::vector<int64_t>& axes_attr) {
+Status RunMvn(KernelContext& ctx, const Dims& axes_attr) {
   if (!ctx.has_input(0)) return InvalidArgument("missing input X");
   const Tensor& x = ctx.input(0);
   Shape reduced = x.shape();
@@ -89,12 +89,12 @@ Status RunMvn(KernelContext& ctx, const std::vector<int64_t>& axes_attr) {
     const int64_t n = x.numel();
     std::vector<double> mean(static_cast<size_t>(groups), 0.0), var(static_cast<size_t>(groups), 0.0);
     {
-      BroadcastWalker w(x.shape(), {reduced});
+      BroadcastWalker w(x.shape(), {&reduced});
       for (int64_t i = 0; i < n; ++i, w.Next()) mean[static_cast<size_t>(w.offset(0))] += FromElement(xp[i]);
     }
     for (double& m : mean) m /= static_cast<double>(per_group);
     {
-      BroadcastWalker w(x.shape(), {reduced});
+      BroadcastWalker w(x.shape(), {&reduced});
       for (int64_t i = 0; i < n; ++i, w.Next()) {
         const double d = FromElement(xp[i]) - mean[static_cast<size_t>(w.offset(0))];
         var[static_cast<size_t>(w.offset(0))] += d * d;
@@ -102,7 +102,7 @@ Status RunMvn(KernelContext& ctx, const std::vector<int64_t>& axes_attr) {
     }
     // As the ONNX function body: (X - E[X]) / (sqrt(Var[X]) + 1e-9).
     for (double& v : var) v = std::sqrt(v / static_cast<double>(per_group)) + 1e-9;
-    BroadcastWalker w(x.shape(), {reduced});
+    BroadcastWalker w(x.shape(), {&reduced});
     for (int64_t i = 0; i < n; ++i, w.Next()) {
       const size_t g = static_cast<size_t>(w.offset(0));
       yp[i] = ToElement<T>((FromElement(xp[i]) - mean[g]) / var[g]);
@@ -158,7 +158,7 @@ void RegisterMiscNormKernels(KernelRegistry& r) {
     return MakeFnKernel([p](KernelContext& ctx) { return RunLrn(ctx, p); });
   });
   r.Register("MeanVarianceNormalization", [](const KernelCreateContext& kc) -> Result<std::unique_ptr<Kernel>> {
-    std::vector<int64_t> axes = kc.node.GetInts("axes", {0, 2, 3});
+    Dims axes = kc.node.GetInts("axes", {0, 2, 3});
     return MakeFnKernel([axes](KernelContext& ctx) { return RunMvn(ctx, axes); });
   });
   r.Register("LpNormalization", [](const KernelCreateContext& kc) -> Result<std::unique_ptr<Kernel>> {

@@ -27,28 +27,23 @@ struct PoolConfig {
   double p = 2.0;                     // LpPool
 };
 
-// For one spatial dim: per output index, the first input coordinate of the window and the range
+// For spatial dim d and output index o: the first input coordinate of the window and the range
 // [lo, hi) of taps inside the input; hi_pad ends the taps inside input plus end padding.
-struct TapRanges {
-  std::vector<int64_t> start, lo, hi, hi_pad;
+struct Taps {
+  int64_t start, lo, hi, hi_pad;
 };
 
-TapRanges ComputeTapRanges(const WindowGeometry& g, size_t d) {
-  TapRanges r;
-  const int64_t n = g.out[d], in = g.in[d], k = g.kernel[d], s = g.strides[d], dl = g.dilations[d];
-  for (int64_t o = 0; o < n; ++o) {
-    const int64_t start = o * s - g.pad_begin[d];
-    int64_t lo = start >= 0 ? 0 : (-start + dl - 1) / dl;
-    int64_t hi = start <= in - 1 ? std::min(k, (in - 1 - start) / dl + 1) : 0;
-    if (lo > hi) lo = hi;
-    const int64_t limit = in + g.pad_end[d] - 1;
-    int64_t hi_pad = start <= limit ? std::min(k, (limit - start) / dl + 1) : 0;
-    r.start.push_back(start);
-    r.lo.push_back(lo);
-    r.hi.push_back(hi);
-    r.hi_pad.push_back(std::max(hi_pad, hi));
-  }
-  return r;
+Taps TapsAt(const WindowGeometry& g, size_t d, int64_t o) {
+  const int64_t in = g.in[d], k = g.kernel[d], s = g.strides[d], dl = g.dilations[d];
+  Taps t;
+  t.start = o * s - g.pad_begin[d];
+  t.lo = t.start >= 0 ? 0 : (-t.start + dl - 1) / dl;
+  t.hi = t.start <= in - 1 ? std::min(k, (in - 1 - t.start) / dl + 1) : 0;
+  if (t.lo > t.hi) t.lo = t.hi;
+  const int64_t limit = in + g.pad_end[d] - 1;
+  const int64_t hi_pad = t.start <= limit ? std::min(k, (limit - t.start) / dl + 1) : 0;
+  t.hi_pad = std::max(hi_pad, t.hi);
+  return t;
 }
 
 template <typename T, typename V>
@@ -64,14 +59,12 @@ template <PoolKind kKind, typename T>
 void PoolTyped(const PoolConfig& cfg, const WindowGeometry& g, int64_t planes, const T* x, T* y, int64_t* indices) {
   using V = NnComputeType<T>;
   const size_t rank = g.rank();
-  std::vector<int64_t> in_strides(rank, 1), col_strides(rank, 1);
+  Dims in_strides(rank, 1), col_strides(rank, 1);
   for (size_t d = rank - 1; d-- > 0;) in_strides[d] = in_strides[d + 1] * g.in[d + 1];
   for (size_t d = 1; d < rank; ++d) col_strides[d] = col_strides[d - 1] * g.in[d - 1];
-  std::vector<TapRanges> ranges;
-  for (size_t d = 0; d < rank; ++d) ranges.push_back(ComputeTapRanges(g, d));
   const int64_t in_size = g.InSize();
   const int64_t out_size = g.OutSize();
-  std::vector<int64_t> oidx(rank), tidx(rank), lo(rank), hi(rank), start(rank);
+  Dims oidx(rank), tidx(rank), lo(rank), hi(rank), start(rank);
   for (int64_t plane = 0; plane < planes; ++plane) {
     const T* xp = x + plane * in_size;
     std::fill(oidx.begin(), oidx.end(), 0);
@@ -79,14 +72,13 @@ void PoolTyped(const PoolConfig& cfg, const WindowGeometry& g, int64_t planes, c
       bool empty = false;
       int64_t count_valid = 1, count_pad = 1;
       for (size_t d = 0; d < rank; ++d) {
-        const TapRanges& r = ranges[d];
-        const size_t o = static_cast<size_t>(oidx[d]);
-        start[d] = r.start[o];
-        lo[d] = tidx[d] = r.lo[o];
-        hi[d] = r.hi[o];
+        const Taps t = TapsAt(g, d, oidx[d]);
+        start[d] = t.start;
+        lo[d] = tidx[d] = t.lo;
+        hi[d] = t.hi;
         empty = empty || lo[d] >= hi[d];
         count_valid *= hi[d] - lo[d];
-        count_pad *= r.hi_pad[o];
+        count_pad *= t.hi_pad;
       }
       V best = std::numeric_limits<V>::lowest();
       bool have_best = false;

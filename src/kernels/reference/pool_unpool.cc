@@ -56,7 +56,7 @@ class MaxUnpoolKernel final : public Kernel {
     EDGERUN_ASSIGN_OR_RETURN(y, ctx.AllocateOutput(0, x.dtype(), y_shape));
     const int64_t* ip = ind.data<int64_t>();
     const int64_t limit = ShapeSize(inferred);
-    std::vector<int64_t> target(static_cast<size_t>(ind.numel()));
+    Dims target(static_cast<size_t>(ind.numel()));
     for (int64_t i = 0; i < ind.numel(); ++i) {
       int64_t rest = ip[i];
       if (rest < 0 || rest >= limit) {
@@ -171,7 +171,7 @@ void RegisterUnpoolKernels(KernelRegistry& r) {
     return std::unique_ptr<Kernel>(std::make_unique<MaxUnpoolKernel>(std::move(attrs)));
   });
   r.Register("MaxRoiPool", [](const KernelCreateContext& kc) -> Result<std::unique_ptr<Kernel>> {
-    std::vector<int64_t> pooled = kc.node.GetInts("pooled_shape");
+    Dims pooled = kc.node.GetInts("pooled_shape");
     if (pooled.size() != 2 || pooled[0] < 1 || pooled[1] < 1) {
       return InvalidArgument(kc.node.Describe() + ": pooled_shape must be two positive values");
     }

@@ -52,8 +52,8 @@ Result<IntConvPlan> PlanIntConv(const IntConvAttrs& a, const Shape& x, const Sha
     return InvalidArgument(where + ": kernel_shape attribute differs from the weight's spatial shape " +
                            ShapeToString(w));
   }
-  auto fill = [&](const std::vector<int64_t>& v, size_t n, int64_t def, const char* name,
-                  std::vector<int64_t>* out) -> Status {
+  auto fill = [&](const Dims& v, size_t n, int64_t def, const char* name,
+                  Dims* out) -> Status {
     if (v.empty()) {
       out->assign(n, def);
       return Status::Ok();
@@ -63,7 +63,7 @@ Result<IntConvPlan> PlanIntConv(const IntConvAttrs& a, const Shape& x, const Sha
     *out = v;
     return Status::Ok();
   };
-  std::vector<int64_t> pads;
+  Dims pads;
   EDGERUN_RETURN_IF_ERROR(fill(a.strides, rank, 1, "strides", &p.strides));
   EDGERUN_RETURN_IF_ERROR(fill(a.dilations, rank, 1, "dilations", &p.dilations));
   EDGERUN_RETURN_IF_ERROR(fill(a.pads, 2 * rank, 0, "pads", &pads));

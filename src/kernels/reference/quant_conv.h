@@ -17,7 +17,7 @@ namespace edgerun {
 
 struct IntConvAttrs {
   std::string auto_pad = "NOTSET";
-  std::vector<int64_t> kernel_shape, strides, dilations, pads;
+  Dims kernel_shape, strides, dilations, pads;
   int64_t group = 1;
   std::string where;
 };
@@ -27,7 +27,7 @@ Result<IntConvAttrs> ParseIntConvAttrs(const ir::Node& node);
 
 struct IntConvPlan {
   int64_t batch = 0, in_channels = 0, out_channels = 0, group = 1;
-  std::vector<int64_t> in, kernel, out, strides, dilations, pad_begin;
+  Dims in, kernel, out, strides, dilations, pad_begin;
   Shape out_shape;  // [N, M, out...]
 };
 
@@ -53,7 +53,7 @@ void IntConv(const IntConvPlan& p, const X* x, const W* w, int32_t x_zp, const s
     int32_t zp = w_zp.size() == 1 ? w_zp[0] : w_zp[m];
     for (int64_t i = 0; i < cg * k_size; ++i) wv[m * cg * k_size + i] = static_cast<int32_t>(w[m * cg * k_size + i]) - zp;
   }
-  std::vector<int64_t> taps(static_cast<size_t>(k_size * rank));
+  Dims taps(static_cast<size_t>(k_size * rank));
   for (int64_t t = 0; t < k_size; ++t) {
     int64_t r = t;
     for (size_t d = rank; d-- > 0;) {
@@ -61,8 +61,8 @@ void IntConv(const IntConvPlan& p, const X* x, const W* w, int32_t x_zp, const s
       r /= p.kernel[d];
     }
   }
-  std::vector<int64_t> opos(rank), base(rank);
-  std::vector<int64_t> acc(static_cast<size_t>(mg));
+  Dims opos(rank), base(rank);
+  Dims acc(static_cast<size_t>(mg));
   for (int64_t n = 0; n < p.batch; ++n) {
     for (int64_t g = 0; g < p.group; ++g) {
       const X* xg = x + (n * p.in_channels + g * cg) * in_size;

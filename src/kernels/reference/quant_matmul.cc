@@ -35,7 +35,7 @@ Result<IntMatMulPlan> PlanIntMatMul(const Shape& a, const Shape& b, const std::s
   int64_t count = ShapeSize(batch);
   p.a_batch.resize(static_cast<size_t>(count));
   p.b_batch.resize(static_cast<size_t>(count));
-  BroadcastWalker w(batch, {abatch, bbatch});
+  BroadcastWalker w(batch, {&abatch, &bbatch});
   for (int64_t i = 0; i < count; ++i, w.Next()) {
     p.a_batch[i] = w.offset(0);
     p.b_batch[i] = w.offset(1);

@@ -21,7 +21,7 @@ struct IntMatMulPlan {
   int64_t m = 0, k = 0, n = 0;
   // For each output matrix: the index of the A and B matrices (in each operand's own batch dims).
   // Empty when the output has no elements.
-  std::vector<int64_t> a_batch, b_batch;
+  Dims a_batch, b_batch;
 };
 
 // numpy.matmul shape rules. InvalidArgument (prefixed with `where`) when K differs or batch dims
@@ -51,7 +51,7 @@ template <typename A, typename B, typename Sink>
 void IntMatMul(const IntMatMulPlan& plan, const A* a, const B* b, const MatParam<int32_t>& a_zp,
                const MatParam<int32_t>& b_zp, Sink&& sink) {
   const int64_t m = plan.m, k = plan.k, n = plan.n;
-  std::vector<int64_t> acc(static_cast<size_t>(n));
+  Dims acc(static_cast<size_t>(n));
   std::vector<int32_t> bzp(static_cast<size_t>(n));
   int64_t out_index = 0;
   for (size_t bi = 0; bi < plan.a_batch.size(); ++bi) {

@@ -16,6 +16,7 @@
 #include "kernels/reference/math_check.h"
 #include "kernels/reference/math_kernels.h"
 #include "kernels/reference/reduce_walk.h"
+#include "kernels/reference/scratch.h"
 
 namespace edgerun {
 namespace {
@@ -28,7 +29,7 @@ struct ReduceAttrs {
   bool keepdims = true;
   bool noop_with_empty_axes = false;
   bool axes_from_input = false;
-  std::vector<int64_t> axes;  // attribute form
+  Dims axes;  // attribute form
 };
 
 template <typename T>
@@ -49,7 +50,8 @@ T SaturateFromDouble(double v) {
 // Floating types: everything in double.
 template <typename T>
 void ReduceFloat(ReduceOp op, const ReducePlan& p, const T* in, int64_t count, T* out, int64_t out_n) {
-  std::vector<double> acc(static_cast<size_t>(out_n));
+  double* acc = ThreadScratch<double, 0>(static_cast<size_t>(out_n));
+  std::fill(acc, acc + out_n, 0.0);
   auto xd = [&](int64_t i) -> double {
     if constexpr (std::is_same_v<T, double>) {
       return in[i];
@@ -60,15 +62,15 @@ void ReduceFloat(ReduceOp op, const ReducePlan& p, const T* in, int64_t count, T
   const double inf = std::numeric_limits<double>::infinity();
   switch (op) {
     case ReduceOp::kMax:
-      std::fill(acc.begin(), acc.end(), -inf);
+      std::fill(acc, acc + out_n, -inf);
       WalkReduction(p, [&](int64_t i, int64_t o) { double v = xd(i); if (v > acc[o] || std::isnan(v)) acc[o] = v; });
       break;
     case ReduceOp::kMin:
-      std::fill(acc.begin(), acc.end(), inf);
+      std::fill(acc, acc + out_n, inf);
       WalkReduction(p, [&](int64_t i, int64_t o) { double v = xd(i); if (v < acc[o] || std::isnan(v)) acc[o] = v; });
       break;
     case ReduceOp::kProd:
-      std::fill(acc.begin(), acc.end(), 1.0);
+      std::fill(acc, acc + out_n, 1.0);
       WalkReduction(p, [&](int64_t i, int64_t o) { acc[o] *= xd(i); });
       break;
     case ReduceOp::kL1:
@@ -79,7 +81,8 @@ void ReduceFloat(ReduceOp op, const ReducePlan& p, const T* in, int64_t count, T
       WalkReduction(p, [&](int64_t i, int64_t o) { double v = xd(i); acc[o] += v * v; });
       break;
     case ReduceOp::kLogSumExp: {
-      std::vector<double> mx(static_cast<size_t>(out_n), -inf);
+      double* mx = ThreadScratch<double, 1>(static_cast<size_t>(out_n));
+      std::fill(mx, mx + out_n, -inf);
       WalkReduction(p, [&](int64_t i, int64_t o) { double v = xd(i); if (v > mx[o] || std::isnan(v)) mx[o] = v; });
       WalkReduction(p, [&](int64_t i, int64_t o) {
         acc[o] += std::isfinite(mx[o]) ? std::exp(xd(i) - mx[o]) : std::exp(xd(i));
@@ -116,7 +119,8 @@ void ReduceInt(ReduceOp op, const ReducePlan& p, const T* in, int64_t count, T* 
     return;
   }
   if (op == ReduceOp::kL2 || op == ReduceOp::kLogSum || op == ReduceOp::kLogSumExp) {
-    std::vector<double> acc(static_cast<size_t>(out_n));
+    double* acc = ThreadScratch<double, 0>(static_cast<size_t>(out_n));
+    std::fill(acc, acc + out_n, 0.0);
     if (op == ReduceOp::kL2) {
       WalkReduction(p, [&](int64_t i, int64_t o) { double v = static_cast<double>(in[i]); acc[o] += v * v; });
       for (int64_t o = 0; o < out_n; ++o) out[o] = SaturateFromDouble<T>(std::sqrt(acc[o]));
@@ -125,14 +129,16 @@ void ReduceInt(ReduceOp op, const ReducePlan& p, const T* in, int64_t count, T* 
       for (int64_t o = 0; o < out_n; ++o) out[o] = SaturateFromDouble<T>(std::log(acc[o]));
     } else {
       const double inf = std::numeric_limits<double>::infinity();
-      std::vector<double> mx(static_cast<size_t>(out_n), -inf);
+      double* mx = ThreadScratch<double, 1>(static_cast<size_t>(out_n));
+      std::fill(mx, mx + out_n, -inf);
       WalkReduction(p, [&](int64_t i, int64_t o) { mx[o] = std::max(mx[o], static_cast<double>(in[i])); });
       WalkReduction(p, [&](int64_t i, int64_t o) { acc[o] += std::exp(static_cast<double>(in[i]) - mx[o]); });
       for (int64_t o = 0; o < out_n; ++o) out[o] = SaturateFromDouble<T>(std::log(acc[o]) + mx[o]);
     }
     return;
   }
-  std::vector<uint64_t> acc(static_cast<size_t>(out_n), op == ReduceOp::kProd ? 1 : 0);
+  uint64_t* acc = ThreadScratch<uint64_t, 0>(static_cast<size_t>(out_n));
+  std::fill(acc, acc + out_n, op == ReduceOp::kProd ? 1 : 0);
   auto u = [&](int64_t i) { return static_cast<uint64_t>(static_cast<Wide>(in[i])); };
   switch (op) {
     case ReduceOp::kProd: WalkReduction(p, [&](int64_t i, int64_t o) { acc[o] *= u(i); }); break;
@@ -166,20 +172,20 @@ void ReduceBool(bool is_max, const ReducePlan& p, const bool* in, bool* out, int
 Status ReduceRun(const ReduceAttrs& at, KernelContext& ctx) {
   EDGERUN_RETURN_IF_ERROR(CheckTensorInputs(ctx, 1, at.name));
   const Tensor& x = ctx.input(0);
-  std::vector<int64_t> axes = at.axes;
+  Dims axes = at.axes;
   if (at.axes_from_input && ctx.has_input(1)) {
     EDGERUN_ASSIGN_OR_RETURN(axes, ReadInt64s(ctx.input(1), "axes"));
   }
   const int64_t rank = x.rank();
-  std::vector<bool> reduced(static_cast<size_t>(rank), false);
+  Dims reduced(static_cast<size_t>(rank), 0);  // per axis: 1 when reduced
   if (axes.empty()) {
-    if (!at.noop_with_empty_axes) std::fill(reduced.begin(), reduced.end(), true);
+    if (!at.noop_with_empty_axes) std::fill(reduced.begin(), reduced.end(), 1);
   } else {
     for (int64_t a : axes) {
       int64_t na;
       EDGERUN_ASSIGN_OR_RETURN(na, NormalizeAxis(a, rank, "axes"));
       if (rank == 0) continue;
-      reduced[static_cast<size_t>(na)] = true;
+      reduced[static_cast<size_t>(na)] = 1;
     }
   }
   Shape out_shape;

@@ -3,18 +3,18 @@
 
 namespace edgerun {
 
-ReducePlan MakeReducePlan(const Shape& in_shape, const std::vector<bool>& reduced) {
+ReducePlan MakeReducePlan(const Shape& in_shape, const Dims& reduced) {
   ReducePlan p;
   for (int64_t d : in_shape) p.empty = p.empty || d == 0;
   if (p.empty) return p;
-  std::vector<bool> kinds;
+  Dims kinds;  // per merged dim: reduced (1) or kept (0)
   for (size_t d = 0; d < in_shape.size(); ++d) {
     if (in_shape[d] == 1) continue;
-    if (!kinds.empty() && kinds.back() == reduced[d]) {
+    if (!kinds.empty() && (kinds.back() != 0) == (reduced[d] != 0)) {
       p.dims.back() *= in_shape[d];
     } else {
       p.dims.push_back(in_shape[d]);
-      kinds.push_back(reduced[d]);
+      kinds.push_back(reduced[d] != 0);
     }
   }
   p.out_strides.assign(p.dims.size(), 0);

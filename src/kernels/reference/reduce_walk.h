@@ -13,12 +13,12 @@ namespace edgerun {
 // the same kind merged. out_strides[d] is 0 for reduced dims and the element stride of the
 // (kept-dims-only, row-major) output for kept dims.
 struct ReducePlan {
-  std::vector<int64_t> dims;
-  std::vector<int64_t> out_strides;
+  Dims dims;
+  Dims out_strides;
   bool empty = false;  // the input has no elements
 };
 
-ReducePlan MakeReducePlan(const Shape& in_shape, const std::vector<bool>& reduced);
+ReducePlan MakeReducePlan(const Shape& in_shape, const Dims& reduced);
 
 // Calls f(input_offset, output_offset) for every input element in row-major order.
 template <typename F>
@@ -29,7 +29,7 @@ void WalkReduction(const ReducePlan& p, F&& f) {
     f(int64_t{0}, int64_t{0});
     return;
   }
-  std::vector<int64_t> idx(r, 0);
+  Dims idx(r, 0);
   const int64_t inner = p.dims[r - 1];
   const int64_t inner_stride = p.out_strides[r - 1];
   int64_t in = 0;

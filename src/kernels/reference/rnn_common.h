@@ -57,7 +57,7 @@ struct RnnInputs {
   std::vector<double> h0;    // [dir, batch, hidden]; zeros when absent
   std::vector<double> c0;    // LSTM: [dir, batch, hidden]; zeros when absent
   std::vector<double> p;     // LSTM: [dir, 3 * hidden]; zeros when absent
-  std::vector<int64_t> lens; // [batch]; seq when absent
+  Dims lens; // [batch]; seq when absent
 };
 
 // Reads and validates the node's inputs (shapes, sequence_lens range).

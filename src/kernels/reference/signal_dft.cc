@@ -45,7 +45,7 @@ Result<int64_t> ReadOptionalScalar(KernelContext& ctx, size_t index, int64_t def
   if (!ctx.has_input(index)) return def;
   const Tensor& t = ctx.input(index);
   if (t.numel() != 1) return InvalidArgument(what + " must be a scalar, got shape " + ShapeToString(t.shape()));
-  std::vector<int64_t> v;
+  Dims v;
   EDGERUN_ASSIGN_OR_RETURN(v, ReadInt64s(t, what.c_str()));
   return v[0];
 }

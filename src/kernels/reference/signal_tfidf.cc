@@ -52,7 +52,7 @@ template <typename Key>
 class TfIdfKernel final : public Kernel {
  public:
   TfIdfKernel(std::string where, Mode mode, int64_t min_n, int64_t max_n, int64_t max_skip, Trie<Key> trie,
-              std::vector<int64_t> ngram_indexes, std::vector<float> weights, int64_t out_size)
+              Dims ngram_indexes, std::vector<float> weights, int64_t out_size)
       : where_(std::move(where)), mode_(mode), min_n_(min_n), max_n_(max_n), max_skip_(max_skip),
         trie_(std::move(trie)), ngram_indexes_(std::move(ngram_indexes)), weights_(std::move(weights)),
         out_size_(out_size) {}
@@ -121,7 +121,7 @@ class TfIdfKernel final : public Kernel {
   Mode mode_;
   int64_t min_n_, max_n_, max_skip_;
   Trie<Key> trie_;
-  std::vector<int64_t> ngram_indexes_;
+  Dims ngram_indexes_;
   std::vector<float> weights_;
   int64_t out_size_;
 };
@@ -133,8 +133,8 @@ Result<std::unique_ptr<Kernel>> BuildTfIdf(const ir::Node& node, const std::vect
   const int64_t max_skip = node.GetInt("max_skip_count", 0);
   if (min_n < 1 || max_n < min_n) return InvalidArgument(where + ": need 1 <= min_gram_length <= max_gram_length");
   if (max_skip < 0) return InvalidArgument(where + ": max_skip_count must be >= 0");
-  const std::vector<int64_t> counts = node.GetInts("ngram_counts");
-  const std::vector<int64_t> indexes = node.GetInts("ngram_indexes");
+  const Dims counts = node.GetInts("ngram_counts");
+  const Dims indexes = node.GetInts("ngram_indexes");
   std::vector<float> weights = node.GetFloats("weights");
   const int64_t pool_size = static_cast<int64_t>(pool.size());
   Trie<Key> trie;

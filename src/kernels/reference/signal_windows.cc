@@ -99,7 +99,7 @@ Status RunMelWeightMatrix(const std::string& where, DataType out_dt, KernelConte
   const float low_mel = 2595.f * std::log10(1.f + static_cast<float>(lower_d) / 700.f);
   const float high_mel = 2595.f * std::log10(1.f + static_cast<float>(upper_d) / 700.f);
   const float mel_step = (high_mel - low_mel) / static_cast<float>(num_bins + 2);
-  std::vector<int64_t> points(static_cast<size_t>(num_bins + 2));
+  Dims points(static_cast<size_t>(num_bins + 2));
   for (int64_t i = 0; i < num_bins + 2; ++i) {
     double mel = static_cast<double>(i) * mel_step + low_mel;
     double hz = 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0);

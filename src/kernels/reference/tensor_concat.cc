@@ -13,27 +13,28 @@ Result<std::unique_ptr<Kernel>> MakeConcat(const KernelCreateContext& cc) {
   }
   const int64_t axis_attr = cc.node.GetInt("axis", 1);
   return MakeFnKernel([axis_attr](KernelContext& ctx) -> Status {
-    std::vector<const Tensor*> ins;
-    for (size_t i = 0; i < ctx.num_inputs(); ++i) {
-      if (ctx.has_input(i)) ins.push_back(&ctx.input(i));
-    }
-    if (ins.empty()) return InvalidArgument("Concat needs at least one input");
-    const Tensor& first = *ins[0];
+    // Inputs are walked in place (omitted ones skipped): no list is built per run.
+    size_t first_index = 0;
+    while (first_index < ctx.num_inputs() && !ctx.has_input(first_index)) ++first_index;
+    if (first_index == ctx.num_inputs()) return InvalidArgument("Concat needs at least one input");
+    const Tensor& first = ctx.input(first_index);
     if (first.rank() == 0) return InvalidArgument("Concat inputs must have rank >= 1");
     EDGERUN_ASSIGN_OR_RETURN(int64_t axis, NormalizeAxis(axis_attr, first.rank()));
     const size_t ax = static_cast<size_t>(axis);
     Shape out_shape = first.shape();
     out_shape[ax] = 0;
-    for (size_t i = 0; i < ins.size(); ++i) {
-      const Tensor& t = *ins[i];
+    for (size_t i = first_index, k = 0; i < ctx.num_inputs(); ++i) {
+      if (!ctx.has_input(i)) continue;
+      const Tensor& t = ctx.input(i);
       bool ok = t.rank() == first.rank() && t.dtype() == first.dtype();
       for (size_t d = 0; ok && d < out_shape.size(); ++d) ok = d == ax || t.shape()[d] == first.shape()[d];
       if (!ok) {
-        return InvalidArgument("input " + std::to_string(i) + " (" + DataTypeName(t.dtype()) + " " +
+        return InvalidArgument("input " + std::to_string(k) + " (" + DataTypeName(t.dtype()) + " " +
                                ShapeToString(t.shape()) + ") does not match input 0 (" + DataTypeName(first.dtype()) +
                                " " + ShapeToString(first.shape()) + ") outside axis " + std::to_string(axis));
       }
       out_shape[ax] += t.shape()[ax];
+      ++k;
     }
     EDGERUN_ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, first.dtype(), out_shape));
     const int64_t outer = DimProduct(out_shape, 0, ax);
@@ -42,7 +43,9 @@ Result<std::unique_ptr<Kernel>> MakeConcat(const KernelCreateContext& cc) {
     return DispatchBySize(first.dtype(), "Concat", [&]<typename T>() -> Status {
       T* o = out->data<T>();
       int64_t col = 0;
-      for (const Tensor* t : ins) {
+      for (size_t i = first_index; i < ctx.num_inputs(); ++i) {
+        if (!ctx.has_input(i)) continue;
+        const Tensor* t = &ctx.input(i);
         const int64_t row = t->shape()[ax] * inner;
         const T* src = t->data<T>();
         for (int64_t k = 0; k < outer; ++k) std::copy(src + k * row, src + (k + 1) * row, o + k * out_row + col);
@@ -57,7 +60,7 @@ Result<std::unique_ptr<Kernel>> MakeSplit(const KernelCreateContext& cc) {
   const int opset = cc.opset;
   const int64_t axis_attr = cc.node.GetInt("axis", 0);
   const bool split_attr_present = cc.node.HasAttribute("split");
-  const std::vector<int64_t> split_attr = cc.node.GetInts("split");
+  const Dims split_attr = cc.node.GetInts("split");
   const int64_t n_out = static_cast<int64_t>(cc.node.outputs.size());
   const bool has_num_outputs = opset >= 18 && cc.node.HasAttribute("num_outputs");
   if (n_out < 1) return InvalidArgument(cc.node.Describe() + ": has no outputs");
@@ -77,7 +80,7 @@ Result<std::unique_ptr<Kernel>> MakeSplit(const KernelCreateContext& cc) {
     if (x.rank() == 0) return InvalidArgument("cannot split a scalar");
     const size_t ax = static_cast<size_t>(axis);
     const int64_t dim = x.shape()[ax];
-    std::vector<int64_t> split;
+    Dims split;
     bool given = false;
     if (opset < 13) {
       given = split_attr_present;

@@ -71,7 +71,7 @@ Result<std::unique_ptr<Kernel>> MakeConstantOfShape(const KernelCreateContext& c
     value = a->t;
   }
   return MakeFnKernel([value](KernelContext& ctx) -> Status {
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> shape, ReadInt64Vector(ctx.input(0), "shape"));
+    EDGERUN_ASSIGN_OR_RETURN(Dims shape, ReadInt64Vector(ctx.input(0), "shape"));
     for (int64_t d : shape) {
       if (d < 0) return InvalidArgument("shape " + ShapeToString(shape) + " has a negative dimension");
     }

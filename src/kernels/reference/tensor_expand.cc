@@ -10,13 +10,13 @@ namespace {
 Result<std::unique_ptr<Kernel>> MakeExpand(const KernelCreateContext&) {
   return MakeFnKernel([](KernelContext& ctx) -> Status {
     const Tensor& x = ctx.input(0);
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> shape, ReadInt64Vector(ctx.input(1), "shape"));
+    EDGERUN_ASSIGN_OR_RETURN(Dims shape, ReadInt64Vector(ctx.input(1), "shape"));
     for (int64_t d : shape) {
       if (d < 0) return InvalidArgument("shape " + ShapeToString(shape) + " has a negative dimension");
     }
     EDGERUN_ASSIGN_OR_RETURN(Shape out_shape, BroadcastShapes({x.shape(), shape}));
     EDGERUN_ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, x.dtype(), out_shape));
-    const std::vector<int64_t> strides = BroadcastStrides(x.shape(), out_shape);
+    const Dims strides = BroadcastStrides(x.shape(), out_shape);
     return DispatchBySize(x.dtype(), "Expand", [&]<typename T>() -> Status {
       StridedCopy(x.data<T>(), out_shape, strides, out->data<T>());
       return Status::Ok();
@@ -34,10 +34,10 @@ void TileCopy(const T* in, const Shape& in_shape, const Shape& out_shape, T* out
     out[0] = in[0];
     return;
   }
-  const std::vector<int64_t> in_strides = ContiguousStrides(in_shape);
+  const Dims in_strides = ContiguousStrides(in_shape);
   const int64_t row = in_shape[r - 1];
   const int64_t out_row = out_shape[r - 1];
-  std::vector<int64_t> pos(r, 0);  // output position over the outer dims
+  Dims pos(r, 0);  // output position over the outer dims
   int64_t in_off = 0;              // input offset of pos taken modulo the input dims
   for (int64_t o = 0; o < n; o += out_row) {
     for (int64_t c = 0; c < out_row; c += row) std::copy(in + in_off, in + in_off + row, out + o + c);
@@ -57,7 +57,7 @@ void TileCopy(const T* in, const Shape& in_shape, const Shape& out_shape, T* out
 Result<std::unique_ptr<Kernel>> MakeTile(const KernelCreateContext&) {
   return MakeFnKernel([](KernelContext& ctx) -> Status {
     const Tensor& x = ctx.input(0);
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> repeats, ReadInt64Vector(ctx.input(1), "repeats"));
+    EDGERUN_ASSIGN_OR_RETURN(Dims repeats, ReadInt64Vector(ctx.input(1), "repeats"));
     if (static_cast<int64_t>(repeats.size()) != x.rank()) {
       return InvalidArgument("repeats has " + std::to_string(repeats.size()) + " entries for input rank " +
                              std::to_string(x.rank()));

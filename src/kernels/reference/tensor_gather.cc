@@ -17,7 +17,7 @@ Result<std::unique_ptr<Kernel>> MakeGather(const KernelCreateContext& cc) {
     EDGERUN_ASSIGN_OR_RETURN(int64_t axis, NormalizeAxis(axis_attr, x.rank()));
     const size_t ax = static_cast<size_t>(axis);
     const int64_t dim = x.shape()[ax];
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> idx, ReadWrappedIndices(indices, dim));
+    EDGERUN_ASSIGN_OR_RETURN(Dims idx, ReadWrappedIndices(indices, dim));
     Shape out_shape(x.shape().begin(), x.shape().begin() + axis);
     out_shape.insert(out_shape.end(), indices.shape().begin(), indices.shape().end());
     out_shape.insert(out_shape.end(), x.shape().begin() + axis + 1, x.shape().end());
@@ -57,10 +57,10 @@ Result<std::unique_ptr<Kernel>> MakeGatherElements(const KernelCreateContext& cc
                                ShapeToString(x.shape()) + " outside axis " + std::to_string(axis));
       }
     }
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> idx, ReadWrappedIndices(indices, x.shape()[ax]));
+    EDGERUN_ASSIGN_OR_RETURN(Dims idx, ReadWrappedIndices(indices, x.shape()[ax]));
     EDGERUN_ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, x.dtype(), indices.shape()));
     if (out->numel() == 0) return Status::Ok();
-    const std::vector<int64_t> strides = ContiguousStrides(x.shape());
+    const Dims strides = ContiguousStrides(x.shape());
     const Shape& shape = indices.shape();
     return DispatchBySize(x.dtype(), "GatherElements", [&]<typename T>() -> Status {
       const T* src = x.data<T>();
@@ -98,16 +98,16 @@ Result<std::unique_ptr<Kernel>> MakeGatherND(const KernelCreateContext& cc) {
       return InvalidArgument("indices last dimension " + std::to_string(k) + " must be in [1, " +
                              std::to_string(r - b) + "]");
     }
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> idx, ReadInt64s(indices, "indices"));
+    EDGERUN_ASSIGN_OR_RETURN(Dims idx, ReadInt64s(indices, "indices"));
     Shape out_shape(indices.shape().begin(), indices.shape().end() - 1);
     out_shape.insert(out_shape.end(), x.shape().begin() + b + k, x.shape().end());
-    const std::vector<int64_t> strides = ContiguousStrides(x.shape());
+    const Dims strides = ContiguousStrides(x.shape());
     const int64_t batches = DimProduct(x.shape(), 0, bs);
     const int64_t batch_stride = DimProduct(x.shape(), bs, x.shape().size());
     const int64_t tuples = DimProduct(indices.shape(), bs, indices.shape().size() - 1);
     const int64_t slice = DimProduct(x.shape(), static_cast<size_t>(b + k), x.shape().size());
     // Data offset of every index tuple, validated before any copy.
-    std::vector<int64_t> offsets(static_cast<size_t>(batches * tuples));
+    Dims offsets(static_cast<size_t>(batches * tuples));
     for (int64_t t = 0; t < batches * tuples; ++t) {
       int64_t off = (t / std::max<int64_t>(tuples, 1)) * batch_stride;
       for (int64_t j = 0; j < k; ++j) {

@@ -10,7 +10,7 @@ namespace edgerun {
 namespace {
 
 // Per axis, the source coordinate of each output coordinate, or -1 for the fill value.
-using SourceTables = std::vector<std::vector<int64_t>>;
+using SourceTables = std::vector<Dims>;
 
 template <typename T>
 void CopyPadded(const T* in, const Shape& in_shape, const SourceTables& src, const T& fill, T* out) {
@@ -23,10 +23,10 @@ void CopyPadded(const T* in, const Shape& in_shape, const SourceTables& src, con
   for (size_t k = 0; k < r; ++k) out_shape[k] = static_cast<int64_t>(src[k].size());
   const int64_t n = ShapeSize(out_shape);
   if (n == 0) return;
-  const std::vector<int64_t> strides = ContiguousStrides(in_shape);
-  const std::vector<int64_t>& last = src[r - 1];
+  const Dims strides = ContiguousStrides(in_shape);
+  const Dims& last = src[r - 1];
   const int64_t row = out_shape[r - 1];
-  std::vector<int64_t> pos(r, 0);
+  Dims pos(r, 0);
   for (int64_t o = 0; o < n; o += row) {
     int64_t base = 0;
     bool filled = false;
@@ -62,7 +62,7 @@ Status RunPadded(KernelContext& ctx, const Tensor& x, const SourceTables& src, c
 enum class PadMode { kConstant, kReflect, kEdge, kWrap };
 
 // Source table of one axis of size `dim` padded by `begin` and `end` (negative values crop).
-Result<std::vector<int64_t>> PadTable(int64_t dim, int64_t begin, int64_t end, PadMode mode) {
+Result<Dims> PadTable(int64_t dim, int64_t begin, int64_t end, PadMode mode) {
   const int64_t crop_begin = std::max<int64_t>(-begin, 0), crop_end = std::max<int64_t>(-end, 0);
   const int64_t kept = dim - crop_begin - crop_end;
   if (kept < 0) {
@@ -75,7 +75,7 @@ Result<std::vector<int64_t>> PadTable(int64_t dim, int64_t begin, int64_t end, P
     return InvalidArgument("cannot pad an empty dimension in reflect, edge or wrap mode");
   }
   if (out_dim > (int64_t{1} << 40)) return InvalidArgument("padded dimension " + std::to_string(out_dim) + " is too large");
-  std::vector<int64_t> table(static_cast<size_t>(out_dim));
+  Dims table(static_cast<size_t>(out_dim));
   for (int64_t o = 0; o < out_dim; ++o) {
     int64_t i = o - pad_begin;
     if (i < 0 || i >= kept) {
@@ -114,7 +114,7 @@ Result<std::unique_ptr<Kernel>> MakePad(const KernelCreateContext& cc) {
   } else {
     return InvalidArgument(cc.node.Describe() + ": unknown mode '" + mode_s + "'");
   }
-  const std::vector<int64_t> pads_attr = cc.node.GetInts("pads");
+  const Dims pads_attr = cc.node.GetInts("pads");
   const float value_attr = cc.node.GetFloat("value", 0.0f);
   if (opset < 11 && !cc.node.HasAttribute("pads")) {
     return InvalidArgument(cc.node.Describe() + ": attribute 'pads' is required");
@@ -122,8 +122,8 @@ Result<std::unique_ptr<Kernel>> MakePad(const KernelCreateContext& cc) {
   return MakeFnKernel([=](KernelContext& ctx) -> Status {
     const Tensor& x = ctx.input(0);
     const int64_t r = x.rank();
-    std::vector<int64_t> pads = pads_attr;
-    std::vector<int64_t> axes;
+    Dims pads = pads_attr;
+    Dims axes;
     bool has_axes = false;
     if (opset >= 11) {
       if (!ctx.has_input(1)) return InvalidArgument("input 'pads' is required");
@@ -141,7 +141,7 @@ Result<std::unique_ptr<Kernel>> MakePad(const KernelCreateContext& cc) {
     if (pads.size() != 2 * na) {
       return InvalidArgument("pads has " + std::to_string(pads.size()) + " entries, expected " + std::to_string(2 * na));
     }
-    std::vector<int64_t> begin(static_cast<size_t>(r), 0), end(static_cast<size_t>(r), 0);
+    Dims begin(static_cast<size_t>(r), 0), end(static_cast<size_t>(r), 0);
     for (size_t i = 0; i < na; ++i) {
       begin[static_cast<size_t>(axes[i])] = pads[i];
       end[static_cast<size_t>(axes[i])] = pads[na + i];
@@ -173,12 +173,12 @@ Result<std::unique_ptr<Kernel>> MakePad(const KernelCreateContext& cc) {
 
 Result<std::unique_ptr<Kernel>> MakeCenterCropPad(const KernelCreateContext& cc) {
   const bool has_axes = cc.node.HasAttribute("axes");
-  const std::vector<int64_t> axes_attr = cc.node.GetInts("axes");
+  const Dims axes_attr = cc.node.GetInts("axes");
   return MakeFnKernel([=](KernelContext& ctx) -> Status {
     const Tensor& x = ctx.input(0);
     const int64_t r = x.rank();
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> shape, ReadInt64Vector(ctx.input(1), "shape"));
-    std::vector<int64_t> axes = axes_attr;
+    EDGERUN_ASSIGN_OR_RETURN(Dims shape, ReadInt64Vector(ctx.input(1), "shape"));
+    Dims axes = axes_attr;
     if (has_axes) {
       EDGERUN_ASSIGN_OR_RETURN(axes, NormalizeAxes(axes, r, "axis"));
     } else {

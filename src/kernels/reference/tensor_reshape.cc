@@ -9,7 +9,7 @@ namespace {
 // Output shape of Reshape(in -> requested): 0 copies the input dim (unless allowzero), one -1
 // is inferred.
 // Writes into `out` (reusing its capacity: no allocation in steady state).
-Status ReshapeTarget(const Shape& in, const std::vector<int64_t>& requested, bool allowzero, Shape& out) {
+Status ReshapeTarget(const Shape& in, const Dims& requested, bool allowzero, Shape& out) {
   const int64_t numel = ShapeSize(in);
   out.resize(requested.size());
   int64_t infer_at = -1;
@@ -57,11 +57,11 @@ Status ReshapeTarget(const Shape& in, const std::vector<int64_t>& requested, boo
 Result<std::unique_ptr<Kernel>> MakeReshape(const KernelCreateContext& cc) {
   const bool allowzero = cc.node.GetInt("allowzero", 0) != 0;
   const bool attr_shape = cc.node.HasAttribute("shape");  // opset < 5
-  const std::vector<int64_t> shape_attr = cc.node.GetInts("shape");
+  const Dims shape_attr = cc.node.GetInts("shape");
   if (!attr_shape && !cc.node.HasInput(1)) return InvalidArgument(cc.node.Describe() + ": shape input is missing");
   return MakeFnKernel([=](KernelContext& ctx) -> Status {
     // Per-thread scratch: steady-state runs reuse it instead of allocating.
-    thread_local std::vector<int64_t> requested;
+    thread_local Dims requested;
     thread_local Shape out;
     if (ctx.has_input(1) && ctx.input(1).dtype() == DataType::kInt64) {
       const Tensor& s = ctx.input(1);
@@ -98,12 +98,12 @@ Result<std::unique_ptr<Kernel>> MakeFlatten(const KernelCreateContext& cc) {
 Result<std::unique_ptr<Kernel>> MakeSqueeze(const KernelCreateContext& cc) {
   const int opset = cc.opset;
   const bool attr_present = cc.node.HasAttribute("axes");
-  const std::vector<int64_t> attr_axes = cc.node.GetInts("axes");
+  const Dims attr_axes = cc.node.GetInts("axes");
   return MakeFnKernel([=](KernelContext& ctx) -> Status {
     const Tensor& x = ctx.input(0);
     bool present = false;
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> axes, AxesFromAttrOrInput(ctx, attr_axes, attr_present, opset, 13, 1, &present));
-    std::vector<bool> drop(x.shape().size(), false);
+    EDGERUN_ASSIGN_OR_RETURN(Dims axes, AxesFromAttrOrInput(ctx, attr_axes, attr_present, opset, 13, 1, &present));
+    Dims drop(x.shape().size(), 0);
     if (present) {
       EDGERUN_ASSIGN_OR_RETURN(axes, NormalizeAxes(axes, x.rank(), "axis", true));
       for (int64_t a : axes) {
@@ -111,7 +111,7 @@ Result<std::unique_ptr<Kernel>> MakeSqueeze(const KernelCreateContext& cc) {
           return InvalidArgument("cannot squeeze axis " + std::to_string(a) + " of shape " + ShapeToString(x.shape()) +
                                  ": its size is not 1");
         }
-        drop[static_cast<size_t>(a)] = true;
+        drop[static_cast<size_t>(a)] = 1;
       }
     } else {
       for (size_t i = 0; i < drop.size(); ++i) drop[i] = x.shape()[i] == 1;
@@ -120,7 +120,7 @@ Result<std::unique_ptr<Kernel>> MakeSqueeze(const KernelCreateContext& cc) {
     for (size_t i = 0; i < drop.size(); ++i) {
       if (!drop[i]) out.push_back(x.shape()[i]);
     }
-    ctx.SetOutput(0, x.Reshaped(std::move(out)));
+    ctx.SetOutputView(0, x, out);
     return Status::Ok();
   });
 }
@@ -128,23 +128,23 @@ Result<std::unique_ptr<Kernel>> MakeSqueeze(const KernelCreateContext& cc) {
 Result<std::unique_ptr<Kernel>> MakeUnsqueeze(const KernelCreateContext& cc) {
   const int opset = cc.opset;
   const bool attr_present = cc.node.HasAttribute("axes");
-  const std::vector<int64_t> attr_axes = cc.node.GetInts("axes");
+  const Dims attr_axes = cc.node.GetInts("axes");
   if (opset < 13 && !attr_present) return InvalidArgument(cc.node.Describe() + ": attribute 'axes' is required");
   if (opset >= 13 && !cc.node.HasInput(1)) return InvalidArgument(cc.node.Describe() + ": input 'axes' is required");
   return MakeFnKernel([=](KernelContext& ctx) -> Status {
     const Tensor& x = ctx.input(0);
     bool present = false;
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> axes, AxesFromAttrOrInput(ctx, attr_axes, attr_present, opset, 13, 1, &present));
+    EDGERUN_ASSIGN_OR_RETURN(Dims axes, AxesFromAttrOrInput(ctx, attr_axes, attr_present, opset, 13, 1, &present));
     const int64_t out_rank = x.rank() + static_cast<int64_t>(axes.size());
     EDGERUN_ASSIGN_OR_RETURN(axes, NormalizeAxes(axes, out_rank, "axis"));
-    std::vector<bool> inserted(static_cast<size_t>(out_rank), false);
-    for (int64_t a : axes) inserted[static_cast<size_t>(a)] = true;
+    Dims inserted(static_cast<size_t>(out_rank), 0);
+    for (int64_t a : axes) inserted[static_cast<size_t>(a)] = 1;
     Shape out(static_cast<size_t>(out_rank), 1);
     size_t j = 0;
     for (size_t i = 0; i < out.size(); ++i) {
       if (!inserted[i]) out[i] = x.shape()[j++];
     }
-    ctx.SetOutput(0, x.Reshaped(std::move(out)));
+    ctx.SetOutputView(0, x, out);
     return Status::Ok();
   });
 }

@@ -79,9 +79,9 @@ Result<std::unique_ptr<Kernel>> MakeScatterElements(const KernelCreateContext& c
                                ShapeToString(x.shape()) + " outside axis " + std::to_string(axis));
       }
     }
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> idx, ReadWrappedIndices(indices, x.shape()[ax]));
+    EDGERUN_ASSIGN_OR_RETURN(Dims idx, ReadWrappedIndices(indices, x.shape()[ax]));
     EDGERUN_ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, x.dtype(), x.shape()));
-    const std::vector<int64_t> strides = ContiguousStrides(x.shape());
+    const Dims strides = ContiguousStrides(x.shape());
     const Shape& shape = indices.shape();
     return DispatchAll(x.dtype(), "ScatterElements", [&]<typename T>() -> Status {
       T* o = out->data<T>();
@@ -116,11 +116,11 @@ Result<std::unique_ptr<Kernel>> MakeScatterND(const KernelCreateContext& cc) {
       return InvalidArgument("updates shape " + ShapeToString(updates.shape()) + " should be " + ShapeToString(want) +
                              " with the type of data");
     }
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> idx, ReadInt64s(indices, "indices"));
-    const std::vector<int64_t> strides = ContiguousStrides(x.shape());
+    EDGERUN_ASSIGN_OR_RETURN(Dims idx, ReadInt64s(indices, "indices"));
+    const Dims strides = ContiguousStrides(x.shape());
     const int64_t tuples = DimProduct(indices.shape(), 0, indices.shape().size() - 1);
     const int64_t slice = DimProduct(x.shape(), static_cast<size_t>(k), x.shape().size());
-    std::vector<int64_t> offsets(static_cast<size_t>(tuples));
+    Dims offsets(static_cast<size_t>(tuples));
     for (int64_t t = 0; t < tuples; ++t) {
       int64_t off = 0;
       for (int64_t j = 0; j < k; ++j) {

@@ -32,7 +32,7 @@ Result<std::unique_ptr<Kernel>> MakeNonZero(const KernelCreateContext&) {
       const size_t r = shape.size();
       EDGERUN_ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, DataType::kInt64, {static_cast<int64_t>(r), nnz}));
       int64_t* o = out->data<int64_t>();
-      std::vector<int64_t> pos(r, 0);
+      Dims pos(r, 0);
       int64_t j = 0;
       for (int64_t i = 0; i < x.numel(); ++i) {
         if (IsNonZero(v[i])) {
@@ -63,7 +63,7 @@ Result<std::unique_ptr<Kernel>> MakeOneHot(const KernelCreateContext& cc) {
     const int64_t out_rank = indices.rank() + 1;
     EDGERUN_ASSIGN_OR_RETURN(int64_t axis, NormalizeAxis(axis_attr, out_rank));
     // Indices as int64; negative ones count from depth, others outside [0, depth) select nothing.
-    std::vector<int64_t> idx(static_cast<size_t>(indices.numel()));
+    Dims idx(static_cast<size_t>(indices.numel()));
     EDGERUN_RETURN_IF_ERROR(DispatchNumeric(indices.dtype(), "OneHot indices", [&]<typename T>() -> Status {
       const T* p = indices.data<T>();
       for (size_t i = 0; i < idx.size(); ++i) {
@@ -152,7 +152,7 @@ Result<std::unique_ptr<Kernel>> MakeCompress(const KernelCreateContext& cc) {
       view = {DimProduct(x.shape(), 0, ax), x.shape()[ax], DimProduct(x.shape(), ax + 1, x.shape().size())};
     }
     const bool* c = cond.data<bool>();
-    std::vector<int64_t> selected;
+    Dims selected;
     for (int64_t i = 0; i < cond.numel(); ++i) {
       if (!c[i]) continue;
       if (i >= view[1]) {
@@ -191,7 +191,7 @@ Result<std::unique_ptr<Kernel>> MakeReverseSequence(const KernelCreateContext& c
   return MakeFnKernel([=](KernelContext& ctx) -> Status {
     const Tensor& x = ctx.input(0);
     if (x.rank() < 2) return InvalidArgument("input must have rank >= 2, got shape " + ShapeToString(x.shape()));
-    EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> lens, ReadInt64Vector(ctx.input(1), "sequence_lens"));
+    EDGERUN_ASSIGN_OR_RETURN(Dims lens, ReadInt64Vector(ctx.input(1), "sequence_lens"));
     const int64_t batch = x.dim(batch_axis), steps = x.dim(time_axis);
     if (static_cast<int64_t>(lens.size()) != batch) {
       return InvalidArgument("sequence_lens has " + std::to_string(lens.size()) + " entries for batch size " +

@@ -9,7 +9,7 @@ namespace edgerun {
 namespace {
 
 struct SliceArgs {
-  std::vector<int64_t> starts, ends, axes, steps;
+  Dims starts, ends, axes, steps;
   bool has_axes = false;
   bool has_steps = false;
 };
@@ -21,16 +21,16 @@ Status SliceTensor(KernelContext& ctx, const Tensor& x, const SliceArgs& a) {
                            std::to_string(a.ends.size()) + ", " + std::to_string(a.axes.size()) + ", " +
                            std::to_string(a.steps.size()) + ")");
   }
-  std::vector<int64_t> axes = a.axes;
+  Dims axes = a.axes;
   if (!a.has_axes) {
     axes.resize(n);
     for (size_t i = 0; i < n; ++i) axes[i] = static_cast<int64_t>(i);
   }
   EDGERUN_ASSIGN_OR_RETURN(axes, NormalizeAxes(axes, x.rank(), "axis"));
   const Shape& in_shape = x.shape();
-  const std::vector<int64_t> in_strides = ContiguousStrides(in_shape);
+  const Dims in_strides = ContiguousStrides(in_shape);
   Shape out_shape = in_shape;
-  std::vector<int64_t> strides = in_strides;
+  Dims strides = in_strides;
   int64_t base = 0;
   for (size_t i = 0; i < n; ++i) {
     const size_t ax = static_cast<size_t>(axes[i]);

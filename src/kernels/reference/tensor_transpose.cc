@@ -8,7 +8,7 @@ namespace edgerun {
 namespace {
 
 // Transposes x (viewed as `view_shape`) by `perm` into output 0 with shape `out_shape`.
-Status PermuteToOutput(KernelContext& ctx, const Tensor& x, const Shape& view_shape, const std::vector<int64_t>& perm,
+Status PermuteToOutput(KernelContext& ctx, const Tensor& x, const Shape& view_shape, const Dims& perm,
                        const Shape& out_shape, const char* what) {
   EDGERUN_ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, x.dtype(), out_shape));
   return DispatchBySize(x.dtype(), what, [&]<typename T>() -> Status {
@@ -19,7 +19,7 @@ Status PermuteToOutput(KernelContext& ctx, const Tensor& x, const Shape& view_sh
 
 Result<std::unique_ptr<Kernel>> MakeTranspose(const KernelCreateContext& cc) {
   const bool has_perm = cc.node.HasAttribute("perm");
-  const std::vector<int64_t> perm_attr = cc.node.GetInts("perm");
+  const Dims perm_attr = cc.node.GetInts("perm");
   {
     std::vector<bool> seen(perm_attr.size(), false);
     for (int64_t p : perm_attr) {
@@ -31,7 +31,7 @@ Result<std::unique_ptr<Kernel>> MakeTranspose(const KernelCreateContext& cc) {
   }
   return MakeFnKernel([=](KernelContext& ctx) -> Status {
     const Tensor& x = ctx.input(0);
-    std::vector<int64_t> perm = perm_attr;
+    Dims perm = perm_attr;
     if (!has_perm) {
       perm.resize(x.shape().size());
       for (size_t i = 0; i < perm.size(); ++i) perm[i] = static_cast<int64_t>(perm.size() - 1 - i);
@@ -68,7 +68,7 @@ Result<std::unique_ptr<Kernel>> MakeDepthToSpace(const KernelCreateContext& cc) 
     }
     const int64_t oc = c / (b * b);
     Shape view = dcr ? Shape{n, b, b, oc, h, w} : Shape{n, oc, b, b, h, w};
-    std::vector<int64_t> perm = dcr ? std::vector<int64_t>{0, 3, 4, 1, 5, 2} : std::vector<int64_t>{0, 1, 4, 2, 5, 3};
+    Dims perm = dcr ? Dims{0, 3, 4, 1, 5, 2} : Dims{0, 1, 4, 2, 5, 3};
     return PermuteToOutput(ctx, x, view, perm, {n, oc, h * b, w * b}, "DepthToSpace");
   });
 }

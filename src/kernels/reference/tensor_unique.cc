@@ -28,9 +28,9 @@ int CompareValues(const T& a, const T& b) {
 }
 
 struct UniqueResult {
-  std::vector<int64_t> first;    // per unique slice: index of its first occurrence
-  std::vector<int64_t> inverse;  // per input slice: index of its unique slice
-  std::vector<int64_t> counts;   // per unique slice: number of occurrences
+  Dims first;    // per unique slice: index of its first occurrence
+  Dims inverse;  // per input slice: index of its unique slice
+  Dims counts;   // per unique slice: number of occurrences
 };
 
 // Slices a in [0, n) of `in` viewed as (outer, n, inner).
@@ -47,12 +47,12 @@ UniqueResult FindUnique(const T* in, int64_t outer, int64_t n, int64_t inner, bo
     }
     return 0;
   };
-  std::vector<int64_t> order(static_cast<size_t>(n));
+  Dims order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return compare(a, b) < 0; });
   // Groups of equal slices in sorted order; the first member of each is its first occurrence.
-  std::vector<int64_t> group_of(static_cast<size_t>(n));
-  std::vector<int64_t> group_first, group_count;
+  Dims group_of(static_cast<size_t>(n));
+  Dims group_first, group_count;
   for (size_t k = 0; k < order.size(); ++k) {
     if (k == 0 || compare(order[k - 1], order[k]) != 0) {
       group_first.push_back(order[k]);
@@ -62,10 +62,10 @@ UniqueResult FindUnique(const T* in, int64_t outer, int64_t n, int64_t inner, bo
     ++group_count.back();
   }
   // Position of each group in the output.
-  std::vector<int64_t> rank(group_first.size());
+  Dims rank(group_first.size());
   std::iota(rank.begin(), rank.end(), 0);
   if (!sorted) {
-    std::vector<int64_t> by_first(group_first.size());
+    Dims by_first(group_first.size());
     std::iota(by_first.begin(), by_first.end(), 0);
     std::sort(by_first.begin(), by_first.end(),
               [&](int64_t a, int64_t b) { return group_first[static_cast<size_t>(a)] < group_first[static_cast<size_t>(b)]; });
@@ -83,7 +83,7 @@ UniqueResult FindUnique(const T* in, int64_t outer, int64_t n, int64_t inner, bo
   return r;
 }
 
-Status WriteInt64Output(KernelContext& ctx, size_t i, const std::vector<int64_t>& v) {
+Status WriteInt64Output(KernelContext& ctx, size_t i, const Dims& v) {
   if (!ctx.output_wanted(i)) return Status::Ok();
   EDGERUN_ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(i, DataType::kInt64, {static_cast<int64_t>(v.size())}));
   std::copy(v.begin(), v.end(), out->data<int64_t>());

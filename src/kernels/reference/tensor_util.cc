@@ -13,29 +13,27 @@ Result<int64_t> WrapIndex(int64_t index, int64_t dim, const char* what) {
   return index < 0 ? index + dim : index;
 }
 
-Result<std::vector<int64_t>> ReadWrappedIndices(const Tensor& t, int64_t dim) {
-  EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> idx, ReadInt64s(t, "indices"));
+Result<Dims> ReadWrappedIndices(const Tensor& t, int64_t dim) {
+  EDGERUN_ASSIGN_OR_RETURN(Dims idx, ReadInt64s(t, "indices"));
   for (int64_t& i : idx) {
     EDGERUN_ASSIGN_OR_RETURN(i, WrapIndex(i, dim, "index"));
   }
   return idx;
 }
 
-Result<std::vector<int64_t>> NormalizeAxes(const std::vector<int64_t>& axes, int64_t rank, const char* what,
+Result<Dims> NormalizeAxes(const Dims& axes, int64_t rank, const char* what,
                                            bool allow_duplicates) {
-  std::vector<int64_t> out;
+  Dims out;
   out.reserve(axes.size());
-  std::vector<bool> seen(static_cast<size_t>(std::max<int64_t>(rank, 0)), false);
   for (int64_t a : axes) {
     if (a < -rank || a >= rank) {
       return InvalidArgument(std::string(what) + " " + std::to_string(a) + " is out of range for rank " +
                              std::to_string(rank));
     }
     int64_t n = a < 0 ? a + rank : a;
-    if (seen[static_cast<size_t>(n)] && !allow_duplicates) {
+    if (!allow_duplicates && std::find(out.begin(), out.end(), n) != out.end()) {
       return InvalidArgument(std::string(what) + " " + std::to_string(a) + " is repeated");
     }
-    seen[static_cast<size_t>(n)] = true;
     out.push_back(n);
   }
   return out;
@@ -47,7 +45,7 @@ int64_t DimProduct(const Shape& shape, size_t begin, size_t end) {
   return p;
 }
 
-Result<std::vector<int64_t>> ReadInt64Vector(const Tensor& t, const char* what) {
+Result<Dims> ReadInt64Vector(const Tensor& t, const char* what) {
   if (t.rank() > 1) {
     return InvalidArgument(std::string(what) + " must be 1-D, got shape " + ShapeToString(t.shape()));
   }
@@ -58,11 +56,11 @@ Result<int64_t> ReadInt64Scalar(const Tensor& t, const char* what) {
   if (t.numel() != 1) {
     return InvalidArgument(std::string(what) + " must hold one value, got shape " + ShapeToString(t.shape()));
   }
-  EDGERUN_ASSIGN_OR_RETURN(std::vector<int64_t> v, ReadInt64s(t, what));
+  EDGERUN_ASSIGN_OR_RETURN(Dims v, ReadInt64s(t, what));
   return v[0];
 }
 
-Result<std::vector<int64_t>> AxesFromAttrOrInput(const KernelContext& ctx, const std::vector<int64_t>& attr_axes,
+Result<Dims> AxesFromAttrOrInput(const KernelContext& ctx, const Dims& attr_axes,
                                                  bool attr_present, int opset, int input_since_opset,
                                                  size_t input_index, bool* present) {
   if (opset < input_since_opset) {
@@ -71,7 +69,7 @@ Result<std::vector<int64_t>> AxesFromAttrOrInput(const KernelContext& ctx, const
   }
   if (!ctx.has_input(input_index)) {
     *present = false;
-    return std::vector<int64_t>{};
+    return Dims{};
   }
   *present = true;
   return ReadInt64Vector(ctx.input(input_index), "axes");

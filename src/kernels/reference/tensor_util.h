@@ -33,14 +33,14 @@ Result<int64_t> WrapIndex(int64_t index, int64_t dim, const char* what);
 
 // Reads an int32/int64 index tensor and wraps each index once into [0, dim); InvalidArgument
 // naming the first index out of [-dim, dim).
-Result<std::vector<int64_t>> ReadWrappedIndices(const Tensor& t, int64_t dim);
+Result<Dims> ReadWrappedIndices(const Tensor& t, int64_t dim);
 
 // Walks `shape` in row-major order and tracks the offset into data of row-major `strides` with
 // the coordinate along `axis` left out: GatherElements and ScatterElements add
 // index * strides[axis] to base() for the element at each position.
 class OffsetSkippingAxis {
  public:
-  OffsetSkippingAxis(const Shape& shape, const std::vector<int64_t>& strides, size_t axis)
+  OffsetSkippingAxis(const Shape& shape, const Dims& strides, size_t axis)
       : shape_(shape), strides_(strides), axis_(axis), pos_(shape.size(), 0) {}
   int64_t base() const { return base_; }
   void Next() {
@@ -57,29 +57,29 @@ class OffsetSkippingAxis {
 
  private:
   const Shape& shape_;
-  const std::vector<int64_t>& strides_;
+  const Dims& strides_;
   size_t axis_;
-  std::vector<int64_t> pos_;
+  Dims pos_;
   int64_t base_ = 0;
 };
 
 // Normalizes possibly negative axes for `rank`; InvalidArgument when one is out of range or
 // (unless allow_duplicates) repeated.
-Result<std::vector<int64_t>> NormalizeAxes(const std::vector<int64_t>& axes, int64_t rank, const char* what,
+Result<Dims> NormalizeAxes(const Dims& axes, int64_t rank, const char* what,
                                            bool allow_duplicates = false);
 
 // Product of shape[begin, end).
 int64_t DimProduct(const Shape& shape, size_t begin, size_t end);
 
 // Reads a 1-D (or scalar) int32/int64 tensor; InvalidArgument naming `what` for other ranks/types.
-Result<std::vector<int64_t>> ReadInt64Vector(const Tensor& t, const char* what);
+Result<Dims> ReadInt64Vector(const Tensor& t, const char* what);
 
 // Reads a single int32/int64 value from a scalar or one-element tensor.
 Result<int64_t> ReadInt64Scalar(const Tensor& t, const char* what);
 
 // Axes given by attribute `attr` before `input_since_opset` and by input `input_index` from then
 // on. Sets *present to whether axes were given at all.
-Result<std::vector<int64_t>> AxesFromAttrOrInput(const KernelContext& ctx, const std::vector<int64_t>& attr_axes,
+Result<Dims> AxesFromAttrOrInput(const KernelContext& ctx, const Dims& attr_axes,
                                                  bool attr_present, int opset, int input_since_opset,
                                                  size_t input_index, bool* present);
 
@@ -87,7 +87,7 @@ Result<std::vector<int64_t>> AxesFromAttrOrInput(const KernelContext& ctx, const
 // index (i0..ik) is in[sum(i_d * in_strides[d])]. Strides may be zero (broadcast) or negative.
 // Covers Transpose (permuted strides), Slice (start offset and step strides) and Expand.
 template <typename T>
-void StridedCopy(const T* in, const Shape& out_shape, const std::vector<int64_t>& in_strides, T* out) {
+void StridedCopy(const T* in, const Shape& out_shape, const Dims& in_strides, T* out) {
   const int64_t n = ShapeSize(out_shape);
   if (n == 0) return;
   const size_t r = out_shape.size();
@@ -97,7 +97,7 @@ void StridedCopy(const T* in, const Shape& out_shape, const std::vector<int64_t>
   }
   const int64_t inner = out_shape[r - 1];
   const int64_t inner_stride = in_strides[r - 1];
-  std::vector<int64_t> idx(r, 0);
+  Dims idx(r, 0);
   int64_t off = 0;
   for (int64_t o = 0; o < n; o += inner) {
     const T* src = in + off;
@@ -119,11 +119,11 @@ void StridedCopy(const T* in, const Shape& out_shape, const std::vector<int64_t>
 
 // Transposes `in` (shape in_shape) by `perm` into contiguous `out`.
 template <typename T>
-void PermuteCopy(const T* in, const Shape& in_shape, const std::vector<int64_t>& perm, T* out) {
-  std::vector<int64_t> in_strides(in_shape.size(), 1);
+void PermuteCopy(const T* in, const Shape& in_shape, const Dims& perm, T* out) {
+  Dims in_strides(in_shape.size(), 1);
   for (size_t k = in_shape.size(); k-- > 1;) in_strides[k - 1] = in_strides[k] * in_shape[k];
   Shape out_shape(perm.size());
-  std::vector<int64_t> strides(perm.size());
+  Dims strides(perm.size());
   for (size_t k = 0; k < perm.size(); ++k) {
     out_shape[k] = in_shape[static_cast<size_t>(perm[k])];
     strides[k] = in_strides[static_cast<size_t>(perm[k])];

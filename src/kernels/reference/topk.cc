@@ -43,7 +43,7 @@ bool RanksBefore(bool largest, T a, int64_t ia, T b, int64_t ib) {
 
 template <typename T>
 void TopKRows(const TopKAttrs& at, const AxisSplit& s, int64_t k, const T* in, T* values, int64_t* indices) {
-  std::vector<int64_t> order(static_cast<size_t>(s.axis));
+  Dims order(static_cast<size_t>(s.axis));
   std::vector<T> row(static_cast<size_t>(s.axis));
   for (int64_t o = 0; o < s.outer; ++o) {
     for (int64_t i = 0; i < s.inner; ++i) {
@@ -68,7 +68,7 @@ Status TopKRun(const TopKAttrs& at, KernelContext& ctx) {
   int64_t k = at.k_attr;
   if (at.k_from_input) {
     if (!ctx.has_input(1)) return InvalidArgument("TopK needs input K");
-    std::vector<int64_t> kv;
+    Dims kv;
     EDGERUN_ASSIGN_OR_RETURN(kv, ReadInt64s(ctx.input(1), "TopK input K"));
     if (kv.size() != 1) return InvalidArgument("TopK input K must hold exactly one value, got " + std::to_string(kv.size()));
     k = kv[0];

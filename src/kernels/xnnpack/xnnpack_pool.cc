@@ -152,7 +152,7 @@ Status MapPool(BuildContext& ctx, const ir::Node& n) {
   if (!geo_r.ok()) return Unsupported(n.Describe() + ": " + geo_r.status().message());
   WindowGeometry geo = std::move(geo_r).value();
   if (one_d) {  // prepend a trivial H dimension
-    auto lift = [](std::vector<int64_t>& v, int64_t unit) { v.insert(v.begin(), unit); };
+    auto lift = [](Dims& v, int64_t unit) { v.insert(v.begin(), unit); };
     lift(geo.in, 1), lift(geo.out, 1), lift(geo.kernel, 1), lift(geo.strides, 1), lift(geo.dilations, 1);
     lift(geo.pad_begin, 0), lift(geo.pad_end, 0);
   }
