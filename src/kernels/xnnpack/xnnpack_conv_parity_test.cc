@@ -502,6 +502,43 @@ TEST(XnnpackConvParityTest, Conv1dNetworkIsOnePartition) {
 }
 
 
+// At 2 threads with oneDNN on, max pools after a oneDNN convolution split their output rows over
+// the OpenMP team: each split must reproduce the windows, padding and ceil mode exactly.
+TEST(XnnpackConvParityTest, MaxPoolRowsOnTheTeamAtTwoThreads) {
+  if (std::getenv("EDGERUN_XNNPACK_ONEDNN") != nullptr) GTEST_SKIP() << "oneDNN switched off";
+  const int64_t before = xnn::TeamMaxPoolSteps();
+  int cases = 0;
+  for (int64_t h : {5, 12, 13}) {
+    for (int64_t k : {2, 3}) {
+      for (int64_t s : {1, 2}) {
+        for (int64_t p : {0, 1}) {
+          for (bool ceil : {false, true}) {
+            if (p >= k) continue;
+            ModelBuilder mb;
+            mb.Input("x", kFloat, {1, 3, h, h + 2}).Output("y", kFloat, {-1, -1, -1, -1});
+            Weights(mb, "w", {16, 3, 3, 3}, 7);
+            auto& conv = mb.Node("Conv", {"x", "w"}, {"c"});  // 3 input channels: oneDNN's
+            AttrInts(conv, "pads", {1, 1, 1, 1});
+            auto& pool = mb.Node("MaxPool", {"c"}, {"y"});
+            AttrInts(pool, "kernel_shape", {k, k});
+            AttrInts(pool, "strides", {s, s});
+            AttrInts(pool, "pads", {p, p, p, p});
+            AttrInt(pool, "ceil_mode", ceil ? 1 : 0);
+            SCOPED_TRACE("h=" + std::to_string(h) + " k=" + std::to_string(k) + " s=" + std::to_string(s) +
+                         " p=" + std::to_string(p) + " ceil=" + std::to_string(ceil));
+            ParityOptions two;
+            two.threads = 2;
+            two.expect_partitions = 1;
+            ExpectParity(mb.Bytes(), {RandomInput("x", {1, 3, h, h + 2}, 5)}, two);
+            ++cases;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(xnn::TeamMaxPoolSteps() - before, cases);
+}
+
 // At 2 threads with oneDNN on, XNNPACK convolutions (depthwise) run as bands of output rows on
 // the OpenMP team: every band boundary must reproduce the padding and strides exactly.
 TEST(XnnpackConvParityTest, BandedDepthwiseOnTwoThreads) {

@@ -70,6 +70,8 @@ bool ClaimConv(const ir::Graph& g, const ir::Node& n);        // Conv, FusedConv
 Status MapConv(BuildContext& ctx, const ir::Node& n);
 bool ClaimPool(const ir::Graph& g, const ir::Node& n);        // MaxPool, AveragePool, GlobalAveragePool
 Status MapPool(BuildContext& ctx, const ir::Node& n);
+// Max pools planned with their rows split over oneDNN's OpenMP team, process-wide (for tests).
+int64_t TeamMaxPoolSteps();
 bool ClaimElementwise(const ir::Graph& g, const ir::Node& n, bool plain);  // Add/Sub/Mul/Div, Relu, Clip, Sigmoid, ...
 Status MapElementwise(BuildContext& ctx, const ir::Node& n);
 bool ClaimDense(const ir::Graph& g, const ir::Node& n, bool plain);        // Gemm, MatMul
