@@ -111,15 +111,7 @@ int TryAddChannelOp(BuildContext& ctx, const std::string& what, BinaryKind kind,
   s.inputs = {v};
   s.outputs = {out};
   s.clampable = true;
-  s.create = [](Plan&, Step&) { return Status::Ok(); };
-  s.setup = [chain](Plan& p, Step& st) {
-    chain->io.Bind(p, st);
-    return Status::Ok();
-  };
-  s.run = [chain]() {
-    chain->Run();
-    return Status::Ok();
-  };
+  SetDirectRun(s, chain);
   plan.AddStep(std::move(s));
   ctx.channel_chains[out] = chain.get();
   g_channel_op_steps.fetch_add(1);

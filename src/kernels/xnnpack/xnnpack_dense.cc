@@ -194,15 +194,7 @@ Status MapDense(BuildContext& ctx, const ir::Node& n) {
     gemv->b = b.data<float>(), gemv->bias = bias_data, gemv->k = k, gemv->cols = cols, gemv->trans_b = trans_b;
     Step s = StridedClampStep(n.Describe(), a, -1, y);
     s.strided_output = false;  // one row: nothing to gain from writing a concat slice
-    s.create = [](Plan&, Step&) { return Status::Ok(); };
-    s.setup = [gemv](Plan& p, Step& st) {
-      gemv->io.Bind(p, st);
-      return Status::Ok();
-    };
-    s.run = [gemv]() {
-      gemv->Run();
-      return Status::Ok();
-    };
+    SetDirectRun(s, gemv);
     plan.AddStep(std::move(s));
     ctx.Define(n.outputs[0], y);
     return Status::Ok();

@@ -167,6 +167,22 @@ struct StepBuffers {
   void Bind(Plan& plan, const Step& step);
 };
 
+// Makes `s` a step computed by `state` itself rather than an XNNPACK operator: nothing to create,
+// setup binds state->io (StepBuffers) and run calls state->Run() (direct pools, the one-row Gemm,
+// per-channel op chains).
+template <typename State>
+void SetDirectRun(Step& s, const std::shared_ptr<State>& state) {
+  s.create = [](Plan&, Step&) { return Status::Ok(); };
+  s.setup = [state](Plan& p, Step& st) {
+    state->io.Bind(p, st);
+    return Status::Ok();
+  };
+  s.run = [state]() {
+    state->Run();
+    return Status::Ok();
+  };
+}
+
 // A step reading x (and z when z >= 0) and writing y, which can write y with any pixel stride
 // (concat slices in place) and applies its clamp [lo, hi] last, so that a later Relu/Clip folds
 // into it: the convolution and pooling steps that are not one XNNPACK operator.

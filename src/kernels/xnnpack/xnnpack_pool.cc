@@ -135,15 +135,7 @@ void AddDirectMaxPool(Plan& plan, const std::string& what, int x, int y, const W
   Step s = StridedClampStep(what, x, -1, y);
   s.openmp = pool->threads > 1;
   if (s.openmp) g_team_pool_steps.fetch_add(1);
-  s.create = [](Plan&, Step&) { return Status::Ok(); };
-  s.setup = [pool](Plan& p, Step& st) {
-    pool->io.Bind(p, st);
-    return Status::Ok();
-  };
-  s.run = [pool]() {
-    pool->Run();
-    return Status::Ok();
-  };
+  SetDirectRun(s, pool);
   plan.AddStep(std::move(s));
 }
 
