@@ -27,6 +27,11 @@ struct SessionOptions {
   // "xnnpack" (fast fp32 kernels, NHWC partitions) and "cpu" (the portable reference kernels,
   // which run everything not claimed before them).
   std::vector<std::string> providers = {"xnnpack", "cpu"};
+  // Lets the xnnpack provider hand convolutions to oneDNN where it measured faster (1x1 layers and
+  // stems with few input channels). oneDNN's execute call allocates on every convolution; false
+  // keeps those on XNNPACK and the project's own kernels, so that a steady-state Run performs no
+  // heap allocation at all, at a speed cost for CNNs (docs/performance.md).
+  bool onednn = true;
   // Graph optimization level applied at session creation: "none", "basic" (constant folding,
   // dead nodes, redundant casts/reshapes, BatchNorm folding) or "all" (plus fusions).
   std::string graph_optimization = "all";

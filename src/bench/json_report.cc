@@ -29,7 +29,7 @@ std::string BenchReportToJson(const BenchReport& r) {
   j["model"] = r.model;
   j["date"] = r.date;
   j["machine"] = r.machine;
-  j["config"] = {{"threads", r.threads}, {"providers", r.providers}, {"warmup", r.warmup},
+  j["config"] = {{"threads", r.threads}, {"providers", r.providers}, {"onednn", r.onednn}, {"warmup", r.warmup},
                  {"batch", r.batch},     {"streams", r.streams},     {"inputs", r.inputs},
                  {"pin", r.pin.empty() ? json(nullptr) : json(r.pin)}};
   j["session_create_ms"] = r.session_create_ms;

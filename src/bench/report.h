@@ -60,6 +60,7 @@ struct BenchReport {
   std::string machine;   // CPU model, cores
   int threads = 1;
   std::vector<std::string> providers;
+  bool onednn = true;  // SessionOptions::onednn
   int warmup = 0;
   int batch = 1;
   int streams = 1;

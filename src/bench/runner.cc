@@ -193,6 +193,7 @@ Result<BenchReport> RunBench(const BenchConfig& cfg) {
   rep.machine = MachineDescription();
   rep.threads = cfg.session_options.threads;
   rep.providers = cfg.session_options.providers;
+  rep.onednn = cfg.session_options.onednn;
   rep.warmup = cfg.warmup;
   rep.batch = cfg.inputs.batch;
   rep.streams = cfg.streams;

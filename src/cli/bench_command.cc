@@ -26,6 +26,7 @@ struct BenchArgs {
   std::string providers;  // empty: the session default
   std::string optimization = "all";
   bool spin = false;
+  bool no_onednn = false;
   int warmup = 10;
   int64_t iterations = 0;
   double duration_s = 0;
@@ -89,6 +90,7 @@ int BenchMain(const BenchArgs& a) {
   if (cfg.session_options.providers.empty()) return Usage("--providers needs at least one provider");
   cfg.session_options.graph_optimization = a.optimization;
   cfg.session_options.spin = a.spin;
+  cfg.session_options.onednn = !a.no_onednn;
   cfg.warmup = a.warmup;
   cfg.iterations = a.iterations;
   cfg.duration_s = a.duration_s;
@@ -158,6 +160,8 @@ void AddBenchCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--optimization", a->optimization, "Graph optimization level")
       ->check(CLI::IsMember({"none", "basic", "all"}));
   cmd->add_flag("--spin", a->spin, "Intra-op workers spin while waiting instead of yielding (lower latency, burns CPU)");
+  cmd->add_flag("--no-onednn", a->no_onednn,
+                "Keep convolutions off oneDNN, which allocates on every call (allocation-free runs, slower CNNs)");
   cmd->add_option("--warmup", a->warmup, "Warm-up runs per session before measuring")->check(CLI::NonNegativeNumber);
   auto* it = cmd->add_option("--iterations", a->iterations, "Measured runs per stream (default 100)")->check(CLI::PositiveNumber);
   cmd->add_option("--duration", a->duration_s, "Measure for this many seconds instead")->check(CLI::PositiveNumber)->excludes(it);

@@ -23,6 +23,7 @@ struct RunArgs {
   bool npy = false;
   int threads = 1;
   std::string providers = "xnnpack,cpu";
+  bool no_onednn = false;
 };
 
 std::vector<std::string> ProviderList(const std::string& s) {
@@ -41,6 +42,7 @@ int RunMain(const RunArgs& a) {
   SessionOptions opts;
   opts.threads = a.threads;
   opts.providers = ProviderList(a.providers);
+  opts.onednn = !a.no_onednn;
   if (opts.providers.empty()) {
     std::fprintf(stderr, "error: --providers needs at least one provider\n");
     return 2;
@@ -117,6 +119,7 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--npy", args->npy, "Also write each output as output_<k>.npy");
   cmd->add_option("--threads", args->threads, "Intra-op threads")->check(CLI::PositiveNumber);
   cmd->add_option("--providers", args->providers, "Comma-separated execution providers, in priority order (default xnnpack,cpu)");
+  cmd->add_flag("--no-onednn", args->no_onednn, "Keep convolutions off oneDNN (see SessionOptions::onednn)");
   cmd->callback([args, exit_code]() { *exit_code = RunMain(*args); });
 }
 

@@ -32,6 +32,7 @@ struct ProviderContext {
   int threads = 1;
   // Shared intra-op pool (nullptr when threads == 1); owned by the session, outlives kernels.
   pthreadpool_t pool = nullptr;
+  bool onednn = true;  // SessionOptions::onednn
 };
 
 class ExecutionProvider {

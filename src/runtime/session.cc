@@ -53,7 +53,7 @@ Result<std::unique_ptr<SessionImpl>> SessionImpl::Create(onnxio::Model model, co
   impl->registry_ = std::make_unique<KernelRegistry>();
   RegisterReferenceKernels(*impl->registry_);
   impl->pool_ = std::make_unique<ThreadPool>(options.threads, options.spin);
-  ProviderContext pctx{options.threads, impl->pool_->pool()};
+  ProviderContext pctx{options.threads, impl->pool_->pool(), options.onednn};
   std::vector<const ExecutionProvider*> providers;
   for (const auto& name : options.providers) {
     std::unique_ptr<ExecutionProvider> p;

@@ -205,7 +205,7 @@ TEST(PlannedMemoryTest, OutputViewsOfPlannedMemorySurviveTheNextRun) {
 struct ModelCase {
   const char* model;  // under models/
   std::vector<std::string> providers;
-  bool onednn = true;  // EDGERUN_XNNPACK_ONEDNN; oneDNN allocates inside its execute call
+  bool onednn = true;  // SessionOptions::onednn; oneDNN allocates inside its execute call
 };
 
 void PrintTo(const ModelCase& c, std::ostream* os) {
@@ -216,14 +216,10 @@ class ModelAllocationTest : public ::testing::TestWithParam<ModelCase> {};
 
 TEST_P(ModelAllocationTest, SteadyStateRunAllocatesNothing) {
   const ModelCase& c = GetParam();
-  const char* old = std::getenv("EDGERUN_XNNPACK_ONEDNN");
-  const std::string saved = old ? old : "";
-  if (!c.onednn) setenv("EDGERUN_XNNPACK_ONEDNN", "0", 1);
   SessionOptions opts;
   opts.providers = c.providers;
+  opts.onednn = c.onednn;
   auto s = Session::CreateFromFile(std::string(EDGERUN_SOURCE_DIR) + "/models/" + c.model, opts);
-  if (old) setenv("EDGERUN_XNNPACK_ONEDNN", saved.c_str(), 1);
-  else unsetenv("EDGERUN_XNNPACK_ONEDNN");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   std::vector<NamedTensor> feeds;
   uint32_t seed = 9;

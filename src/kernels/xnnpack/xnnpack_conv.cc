@@ -177,9 +177,10 @@ Status MapConv(BuildContext& ctx, const ir::Node& n) {
   }
 
   // Group-1 2-D convolutions with enough channels: the in-place GEMM kernel (xnnpack_conv2d_step.h);
-  // 1x1 ones only when that saves a concat copy.
+  // 1x1 ones only when that saves a concat copy or oneDNN is off (XNNPACK's 1x1 runs 2-4x slower).
   const bool pointwise = geo.kernel[0] * geo.kernel[1] == 1 && geo.strides[0] == 1 && geo.strides[1] == 1;
-  const bool c2d = pointwise ? Conv2dAppliesPointwise(c, m) && FeedsChannelConcat(ctx, n.outputs[0], xv.shape.size())
+  const bool c2d = pointwise ? Conv2dAppliesPointwise(c, m) &&
+                                   (!plan.onednn() || FeedsChannelConcat(ctx, n.outputs[0], xv.shape.size()))
                              : Conv2dApplies(c, m, geo.kernel[0], geo.kernel[1]);
   if (!one_d && group == 1 && !act.has_unary && c2d) {
     Conv2dStepParams p;

@@ -45,9 +45,9 @@ PartitionKernel::PartitionKernel(const ir::Graph& graph, const Partition& partit
 }
 
 Result<std::unique_ptr<Kernel>> PartitionKernel::Create(const ir::Graph& graph, const Partition& partition,
-                                                        pthreadpool_t pool, int threads) {
+                                                        pthreadpool_t pool, int threads, bool onednn) {
   std::unique_ptr<PartitionKernel> k(new PartitionKernel(graph, partition, pool));
-  k->onednn_ = OneDnnRuntime::Create(threads);
+  if (onednn) k->onednn_ = OneDnnRuntime::Create(threads);
   RegisterReferenceKernels(k->registry_);
   auto g = std::make_shared<ir::Graph>();
   g->name = "xnnpack_fallback";

@@ -26,9 +26,10 @@ int64_t FallbackRuns();
 class PartitionKernel final : public Kernel {
  public:
   // Fails only when the reference fallback for the partition cannot be compiled.
-  // `threads` is the intra-op thread count (oneDNN's; XNNPACK uses `pool`).
+  // `threads` is the intra-op thread count (oneDNN's; XNNPACK uses `pool`); `onednn` false keeps
+  // every convolution off oneDNN (SessionOptions::onednn).
   static Result<std::unique_ptr<Kernel>> Create(const ir::Graph& graph, const Partition& partition, pthreadpool_t pool,
-                                                int threads = 1);
+                                                int threads = 1, bool onednn = true);
   Status Run(KernelContext& ctx) const override;
 
  private:

@@ -29,7 +29,7 @@ class XnnpackProvider final : public ExecutionProvider {
   }
   Result<std::unique_ptr<Kernel>> Compile(const ir::Graph& graph, const Partition& partition) const override {
     if (partition.nodes.empty()) return InvalidArgument("xnnpack: empty partition");
-    auto k = xnn::PartitionKernel::Create(graph, partition, ctx_.pool, ctx_.threads);
+    auto k = xnn::PartitionKernel::Create(graph, partition, ctx_.pool, ctx_.threads, ctx_.onednn);
     if (!k.ok()) return k.status().WithContext("partition from " + partition.nodes.front()->Describe());
     return k;
   }
