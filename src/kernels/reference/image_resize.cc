@@ -24,7 +24,7 @@ struct ResizeConfig {
   bool upsample = false;
   bool has_scales_attr = false;           // Upsample-7
   std::vector<double> scales_attr;        // Upsample-7
-  Dims axes_attr;         // Resize-18
+  Dims axes_attr;                         // Resize-18
   AspectPolicy policy = AspectPolicy::kStretch;
   std::string desc;
 };

@@ -95,29 +95,27 @@ struct DirectPool {
     const int64_t ih = geo.in[0], iw = geo.in[1], oh = geo.out[0], ow = geo.out[1];
     for (int64_t row = row_begin; row < row_end; ++row) {
       const int64_t b = row / oh, oy = row % oh;
-      {
-        for (int64_t ox = 0; ox < ow; ++ox) {
-          float* out = y + ((b * oh + oy) * ow + ox) * ys;
-          bool first = true;
-          for (int64_t ky = 0; ky < geo.kernel[0]; ++ky) {
-            const int64_t iy = oy * geo.strides[0] - geo.pad_begin[0] + ky * geo.dilations[0];
-            if (iy < 0 || iy >= ih) continue;
-            for (int64_t kx = 0; kx < geo.kernel[1]; ++kx) {
-              const int64_t ix = ox * geo.strides[1] - geo.pad_begin[1] + kx * geo.dilations[1];
-              if (ix < 0 || ix >= iw) continue;
-              const float* in = x + ((b * ih + iy) * iw + ix) * xs;
-              if (first) {
-                std::copy(in, in + channels, out);
-                first = false;
-              } else {
-                MaxInto(out, in, channels);
-              }
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        float* out = y + (row * ow + ox) * ys;
+        bool first = true;
+        for (int64_t ky = 0; ky < geo.kernel[0]; ++ky) {
+          const int64_t iy = oy * geo.strides[0] - geo.pad_begin[0] + ky * geo.dilations[0];
+          if (iy < 0 || iy >= ih) continue;
+          for (int64_t kx = 0; kx < geo.kernel[1]; ++kx) {
+            const int64_t ix = ox * geo.strides[1] - geo.pad_begin[1] + kx * geo.dilations[1];
+            if (ix < 0 || ix >= iw) continue;
+            const float* in = x + ((b * ih + iy) * iw + ix) * xs;
+            if (first) {
+              std::copy(in, in + channels, out);
+              first = false;
+            } else {
+              MaxInto(out, in, channels);
             }
           }
-          if (first) std::fill(out, out + channels, kNoMin);  // a window of padding only
-          if (lo != kNoMin || hi != kNoMax) {
-            for (int64_t ch = 0; ch < channels; ++ch) out[ch] = std::min(std::max(out[ch], lo), hi);
-          }
+        }
+        if (first) std::fill(out, out + channels, kNoMin);  // a window of padding only
+        if (lo != kNoMin || hi != kNoMax) {
+          for (int64_t ch = 0; ch < channels; ++ch) out[ch] = std::min(std::max(out[ch], lo), hi);
         }
       }
     }
